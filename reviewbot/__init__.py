@@ -1,0 +1,5 @@
+"""reviewbot: a patch-review assistant for Xen-devel threads."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

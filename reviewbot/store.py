@@ -1,0 +1,188 @@
+"""The local store: raw messages keyed by Message-ID, and the HTTP resources they came from.
+
+One SQLite file (WAL mode). Every write is its own transaction, so a crash or Ctrl-C keeps
+everything written before it and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewbot.errors import StoreError
+from reviewbot.models import Message
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    message_id TEXT PRIMARY KEY,
+    raw BLOB NOT NULL,
+    source TEXT NOT NULL,
+    pristine INTEGER NOT NULL,
+    fetched_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    message_id TEXT NOT NULL,
+    ancestor TEXT NOT NULL,
+    PRIMARY KEY (message_id, ancestor)
+);
+CREATE INDEX IF NOT EXISTS links_by_ancestor ON links (ancestor);
+CREATE TABLE IF NOT EXISTS resources (
+    url TEXT PRIMARY KEY,
+    body BLOB NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    message_id TEXT,
+    fetched_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resources_by_message ON resources (message_id);
+"""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A fetched URL's body with the validators for a conditional request."""
+
+    url: str
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    message_id: str | None
+    fetched_at: float
+
+
+class Store:
+    """Open with `Store.open(path)`; use as a context manager to close it."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        """Open (and with `create`, make) the store at `path`."""
+        if not create and not path.exists():
+            raise StoreError(f"no local store at {path}", "fetch something without --offline first")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store {path}: {exc}",
+                             "check REVIEWBOT_HOME and the disk") from None
+        return cls(connection, path)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def put_messages(self, messages: Iterable[Message]) -> int:
+        """Store messages in one transaction; a rebuilt copy never replaces a pristine one.
+
+        Returns how many rows were written or upgraded.
+        """
+        written = 0
+        now = time.time()
+        with self._transaction() as db:
+            for message in messages:
+                row = db.execute("SELECT pristine FROM messages WHERE message_id = ?",
+                                 (message.message_id,)).fetchone()
+                if row is not None and row[0] and not message.pristine:
+                    continue
+                db.execute(
+                    "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?)",
+                    (message.message_id, message.raw, message.source, int(message.pristine), now),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO links VALUES (?, ?)",
+                    [(message.message_id, ancestor) for ancestor in message.parent_candidates],
+                )
+                written += 1
+        return written
+
+    def get_messages(self, message_ids: Iterable[str]) -> list[Message]:
+        """The stored messages among `message_ids`."""
+        found: list[Message] = []
+        for mid in message_ids:
+            row = self._db.execute(
+                "SELECT raw, source, pristine FROM messages WHERE message_id = ?", (mid,)
+            ).fetchone()
+            if row is not None:
+                found.append(Message.from_raw(row[0], row[1], pristine=bool(row[2])))
+        return found
+
+    def has_message(self, message_id: str) -> bool:
+        """Whether the store holds this Message-ID."""
+        row = self._db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message_id,))
+        return row.fetchone() is not None
+
+    def pristine_ids(self, message_ids: Iterable[str]) -> set[str]:
+        """Those of `message_ids` stored as original mail."""
+        return {mid for mid in message_ids if self._db.execute(
+            "SELECT 1 FROM messages WHERE message_id = ? AND pristine = 1", (mid,)).fetchone()}
+
+    def connected_ids(self, message_id: str) -> set[str]:
+        """Every stored Message-ID linked to `message_id` by references, in either direction."""
+        seen = {message_id}
+        frontier = [message_id]
+        while frontier:
+            node = frontier.pop()
+            rows = self._db.execute(
+                "SELECT ancestor FROM links WHERE message_id = ? "
+                "UNION SELECT message_id FROM links WHERE ancestor = ?", (node, node))
+            for (linked,) in rows:
+                if linked not in seen:
+                    seen.add(linked)
+                    frontier.append(linked)
+        return {mid for mid in seen if self.has_message(mid)}
+
+    # -- HTTP resources ---------------------------------------------------------------------
+
+    def put_resource(self, resource: Resource) -> None:
+        """Remember a fetched URL (body, validators and, for a message page, its Message-ID)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?, ?)",
+                (resource.url, resource.body, resource.etag, resource.last_modified,
+                 resource.message_id, resource.fetched_at),
+            )
+
+    def get_resource(self, url: str) -> Resource | None:
+        """The stored copy of `url`, if any."""
+        row = self._db.execute(
+            "SELECT url, body, etag, last_modified, message_id, fetched_at FROM resources "
+            "WHERE url = ?", (url,)).fetchone()
+        return Resource(*row) if row is not None else None
+
+    def message_id_for_url(self, url: str) -> str | None:
+        """The Message-ID of a stored archive page."""
+        row = self._db.execute("SELECT message_id FROM resources WHERE url = ?", (url,)).fetchone()
+        return row[0] if row is not None else None
+
+    def urls_for_message(self, message_id: str) -> list[str]:
+        """Archive pages stored for a Message-ID."""
+        rows = self._db.execute("SELECT url FROM resources WHERE message_id = ?", (message_id,))
+        return [url for (url,) in rows]
