@@ -16,46 +16,69 @@ Handler = Callable[[argparse.Namespace], int]
 def _common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts, before or after its name."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-c", dest="overrides", action="append", metavar="KEY=VALUE",
-                        default=argparse.SUPPRESS, help="override a setting (repeatable)")
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
-                        help="no progress bar")
-    common.add_argument("-d", "--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show tracebacks of internal errors")
+    common.add_argument(
+        "-c",
+        dest="overrides",
+        action="append",
+        metavar="KEY=VALUE",
+        default=argparse.SUPPRESS,
+        help="override a setting (repeatable)",
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    )
+    common.add_argument(
+        "-d",
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks of internal errors",
+    )
     return common
 
 
 def _add_spec_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", metavar="SPEC",
-                        help="archive page URL, lore URL, Message-ID, mbox, maildir, .eml "
-                             "or format-patch directory")
-    parser.add_argument("--msgid", metavar="ID",
-                        help="the thread of this Message-ID when SPEC holds several")
-    parser.add_argument("--offline", action="store_true",
-                        help="answer from the local store only")
+    parser.add_argument(
+        "spec",
+        metavar="SPEC",
+        help="archive page URL, lore URL, Message-ID, mbox, maildir, .eml "
+        "or format-patch directory",
+    )
+    parser.add_argument(
+        "--msgid", metavar="ID", help="the thread of this Message-ID when SPEC holds several"
+    )
+    parser.add_argument("--offline", action="store_true", help="answer from the local store only")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser (subcommands are registered here; their modules load on use)."""
     common = _common_options()
     parser = argparse.ArgumentParser(
-        prog="reviewbot", parents=[common],
+        prog="reviewbot",
+        parents=[common],
         description="Review Xen-devel patches: fetch threads, collect trailers, apply, check.",
     )
     parser.add_argument("--version", action="version", version=f"reviewbot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    fetch = commands.add_parser("fetch", parents=[common], help="fetch a thread into the store",
-                                description="Fetch a whole thread into the local store and "
-                                            "print it as a tree.")
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="fetch a thread into the store",
+        description="Fetch a whole thread into the local store and print it as a tree.",
+    )
     _add_spec_options(fetch)
     fetch.add_argument("-o", "--output", metavar="FILE", help="write the thread as mboxrd")
     fetch.add_argument("--json", action="store_true", help="print the thread as JSON")
     fetch.set_defaults(handler=_run_fetch)
 
-    demo = commands.add_parser("demo", parents=[common], help="run reviewbot on the bundled example",
-                               description="Serve the bundled example archive on 127.0.0.1 and "
-                                           "fetch the seed thread from it.")
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="run reviewbot on the bundled example",
+        description="Serve the bundled example archive on 127.0.0.1 and "
+        "fetch the seed thread from it.",
+    )
     demo.set_defaults(handler=_run_demo)
 
     config = commands.add_parser("config", parents=[common], help="show settings and paths")
@@ -96,14 +119,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reviewbot: error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("reviewbot: interrupted; everything fetched so far is kept in the store",
-              file=sys.stderr)
+        print(
+            "reviewbot: interrupted; everything fetched so far is kept in the store",
+            file=sys.stderr,
+        )
         return 130
     except Exception as exc:  # a bug: keep the one-line contract, traceback on request
         if args.debug:
             raise
-        print(f"reviewbot: internal error: {type(exc).__name__}: {exc}; "
-              "rerun with -d for the traceback", file=sys.stderr)
+        print(
+            f"reviewbot: internal error: {type(exc).__name__}: {exc}; "
+            "rerun with -d for the traceback",
+            file=sys.stderr,
+        )
         return 70
 
 

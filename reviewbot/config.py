@@ -137,7 +137,8 @@ def load_settings(
     values.update(_from_file(config_path or config_file()))
     values.update(_from_environment(env))
     values.update(_from_overrides(overrides))
-    settings = Settings(**{KEYS[key].name: value for key, value in values.items()})
+    fields_given: dict[str, Any] = {KEYS[key].name: value for key, value in values.items()}
+    settings = Settings(**fields_given)
     _validate(settings)
     return settings
 

@@ -83,8 +83,10 @@ class ArchiveCrawler:
         """
         location = _location(start.url)
         self._scheduled.add(start.url)
-        months = {_month(location.neighbour(delta)): location.neighbour(delta)
-                  for delta in range(-self._neighbours, self._neighbours + 1)}
+        months = {
+            _month(location.neighbour(delta)): location.neighbour(delta)
+            for delta in range(-self._neighbours, self._neighbours + 1)
+        }
         await asyncio.gather(*(self._load_index(loc) for loc in months.values()))
         checked: set[MonthKey] = set()
         while True:
@@ -145,8 +147,9 @@ class ArchiveCrawler:
         for page in list(self._pages.values()):
             if not self._connected(page, ids):
                 continue
-            links += [u for u in (*page.follow_up_urls, *page.reference_urls)
-                      if u not in self._scheduled]
+            links += [
+                u for u in (*page.follow_up_urls, *page.reference_urls) if u not in self._scheduled
+            ]
         return links
 
     def _months_to_check(self, checked: set[MonthKey]) -> dict[MonthKey, ArchiveLocation]:
@@ -203,12 +206,14 @@ class ArchiveCrawler:
                 raise
             self._warnings.append(f"skipped {url}: {exc.message}")
             return None
-        message = Message.from_raw(as_bytes(rebuild_message(page, attachments)), url,
-                                   pristine=False)
+        message = Message.from_raw(
+            as_bytes(rebuild_message(page, attachments)), url, pristine=False
+        )
         self._store.put_messages([message])
         if cached is None or not cached.message_id:
-            self._store.put_resource(Resource(url, body, etag, modified, page.message_id,
-                                              time.time()))
+            self._store.put_resource(
+                Resource(url, body, etag, modified, page.message_id, time.time())
+            )
         self._pages[url] = page
         return page
 
@@ -220,8 +225,11 @@ class ArchiveCrawler:
                 found[url] = cached.body
                 continue
             response = await self._client.get(url)
-            self._store.put_resource(Resource(url, response.content, response.etag,
-                                              response.last_modified, None, time.time()))
+            self._store.put_resource(
+                Resource(
+                    url, response.content, response.etag, response.last_modified, None, time.time()
+                )
+            )
             found[url] = response.content
         return found
 
@@ -269,8 +277,11 @@ class ArchiveCrawler:
             return None
         if response.not_modified and cached is not None:
             return cached.body
-        self._store.put_resource(Resource(url, response.content, response.etag,
-                                          response.last_modified, None, time.time()))
+        self._store.put_resource(
+            Resource(
+                url, response.content, response.etag, response.last_modified, None, time.time()
+            )
+        )
         return response.content
 
 

@@ -23,8 +23,9 @@ def bundled_archive() -> Path:
     for candidate in (package / "_demo" / "archive", package.parent / "fixtures" / "archive"):
         if (candidate / "xen-devel").is_dir():
             return candidate
-    raise ReviewbotError("the bundled example archive is missing",
-                         "reinstall reviewbot (pip install .)")
+    raise ReviewbotError(
+        "the bundled example archive is missing", "reinstall reviewbot (pip install .)"
+    )
 
 
 def seed_page(archive: Path) -> str:
@@ -33,8 +34,9 @@ def seed_page(archive: Path) -> str:
     for page in sorted(archive.glob("xen-devel/*/msg*.html")):
         if marker in page.read_bytes():
             return page.relative_to(archive).as_posix()
-    raise ReviewbotError("the seed thread is missing from the bundled archive",
-                         "reinstall reviewbot (pip install .)")
+    raise ReviewbotError(
+        "the seed thread is missing from the bundled archive", "reinstall reviewbot (pip install .)"
+    )
 
 
 class _ArchiveHandler(SimpleHTTPRequestHandler):
@@ -43,9 +45,9 @@ class _ArchiveHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if not path.startswith(ARCHIVE_PREFIX):
             return str(Path(self.directory) / "does-not-exist")
-        return super().translate_path("/" + path[len(ARCHIVE_PREFIX):])
+        return super().translate_path("/" + path[len(ARCHIVE_PREFIX) :])
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """No request log on the terminal."""
 
 

@@ -62,16 +62,16 @@ def _offline_anchor(spec: ArchiveSpec | InboxSpec, store: Store) -> str:
         return spec.message_id
     message_id = store.message_id_for_url(spec.url)
     if message_id is None:
-        raise StoreError(f"{spec.url} is not in the local store",
-                         "fetch it once without --offline")
+        raise StoreError(f"{spec.url} is not in the local store", "fetch it once without --offline")
     return message_id
 
 
 def _from_store(store: Store, message_id: str) -> Thread:
     ids = store.connected_ids(message_id)
     if message_id not in ids:
-        raise StoreError(f"<{message_id}> is not in the local store",
-                         "fetch it once without --offline")
+        raise StoreError(
+            f"<{message_id}> is not in the local store", "fetch it once without --offline"
+        )
     return thread_of(store.get_messages(ids), message_id, "the local store")
 
 
@@ -100,14 +100,20 @@ async def _fetch_inbox(
     base = spec.base or settings.lore_url
     if not base:
         if store.has_message(spec.message_id):
-            return FetchResult(_from_store(store, spec.message_id),
-                               ["lore lookups are disabled (lore_url is empty): stored copy"])
-        raise SpecError(f"cannot look up <{spec.message_id}>: lore_url is empty",
-                        "set lore_url (-c lore_url=URL) or give an archive page URL")
+            return FetchResult(
+                _from_store(store, spec.message_id),
+                ["lore lookups are disabled (lore_url is empty): stored copy"],
+            )
+        raise SpecError(
+            f"cannot look up <{spec.message_id}>: lore_url is empty",
+            "set lore_url (-c lore_url=URL) or give an archive page URL",
+        )
     found = await _lore_thread(client, store, base, spec.message_id)
     if found is None:
-        raise NotFoundError(f"<{spec.message_id}> is not on {base}",
-                            "check the Message-ID, or give the archive page URL instead")
+        raise NotFoundError(
+            f"<{spec.message_id}> is not on {base}",
+            "check the Message-ID, or give the archive page URL instead",
+        )
     return FetchResult(_from_store(store, spec.message_id))
 
 
@@ -121,8 +127,10 @@ async def _lore_thread(
     cached = store.get_resource(url)
     try:
         response = await client.get(
-            url, etag=cached.etag if cached else None,
-            last_modified=cached.last_modified if cached else None, gunzip=True,
+            url,
+            etag=cached.etag if cached else None,
+            last_modified=cached.last_modified if cached else None,
+            gunzip=True,
         )
     except NotFoundError:
         return None
@@ -132,8 +140,9 @@ async def _lore_thread(
         return None
     store.put_messages(messages)
     if not response.not_modified:
-        store.put_resource(Resource(url, body, response.etag, response.last_modified, None,
-                                    time.time()))
+        store.put_resource(
+            Resource(url, body, response.etag, response.last_modified, None, time.time())
+        )
     return messages
 
 
@@ -144,7 +153,10 @@ async def _fetch_archive(
 
     pristine: list[Message] = []
     crawler = ArchiveCrawler(
-        client, store, progress, neighbour_months=settings.fetch_neighbour_months,
+        client,
+        store,
+        progress,
+        neighbour_months=settings.fetch_neighbour_months,
         known_ids=lambda: {message.message_id for message in pristine},
     )
     first = await crawler.first_page(spec.url)
@@ -152,8 +164,10 @@ async def _fetch_archive(
     if settings.lore_url:
         pristine = await _lore_thread(client, store, settings.lore_url, first.message_id) or []
         if not pristine:
-            warnings.append(f"<{first.message_id}> is not on {settings.lore_url}: "
-                            "messages are rebuilt from the archive's HTML")
+            warnings.append(
+                f"<{first.message_id}> is not on {settings.lore_url}: "
+                "messages are rebuilt from the archive's HTML"
+            )
     result = await crawler.crawl(first, skip=_known_from(pristine) if pristine else None)
     thread = _from_store(store, first.message_id)
     warnings += result.warnings

@@ -48,7 +48,9 @@ def _read_files(paths: list[Path]) -> list[Message]:
         if path.is_file():
             messages.extend(_read_file(path))
     if not messages:
-        raise ParseError("the maildir holds no messages", "give a maildir with mail in cur/ or new/")
+        raise ParseError(
+            "the maildir holds no messages", "give a maildir with mail in cur/ or new/"
+        )
     return messages
 
 
@@ -56,15 +58,18 @@ def _message(raw: bytes, source: str, index: int) -> Message:
     try:
         return Message.from_raw(raw, source, pristine=True)
     except ParseError:
-        raise ParseError(f"message {index + 1} of {source} has no Message-ID",
-                         "is this really mail?") from None
+        raise ParseError(
+            f"message {index + 1} of {source} has no Message-ID", "is this really mail?"
+        ) from None
 
 
 def _read_format_patch_dir(path: Path) -> list[Message]:
     files = sorted(p for p in path.iterdir() if p.is_file() and _FORMAT_PATCH_NAME.match(p.name))
     if not files:
-        raise ParseError(f"{path} holds no format-patch files (NNNN-*.patch)",
-                         "give a directory written by git format-patch, or a maildir")
+        raise ParseError(
+            f"{path} holds no format-patch files (NNNN-*.patch)",
+            "give a directory written by git format-patch, or a maildir",
+        )
     messages: list[Message] = []
     anchor: str | None = None
     for file in files:

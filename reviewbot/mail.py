@@ -99,7 +99,9 @@ def write_mboxrd(messages: Iterable[bytes], out: BinaryIO) -> None:
         out.write(b"\n")
 
 
-_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fwd?|antw)\s*:\s*|\[xen-devel\]\s*)+", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|sv|fwd?|antw)\s*:\s*|\[xen-devel\]\s*)+", re.IGNORECASE
+)
 
 
 def subject_key(subject: str) -> str:

@@ -39,8 +39,10 @@ class Message:
         mail = parse_bytes(raw)
         message_ids = msgids_in(str(mail.get("Message-ID", "")))
         if not message_ids:
-            raise ParseError(f"{source}: not a mail message (no Message-ID header)",
-                             "give an mbox, maildir, .eml file or format-patch directory")
+            raise ParseError(
+                f"{source}: not a mail message (no Message-ID header)",
+                "give an mbox, maildir, .eml file or format-patch directory",
+            )
         references = tuple(msgids_in(_header(mail, "References")))
         replied = msgids_in(_header(mail, "In-Reply-To"))
         in_reply_to = replied[0] if replied else (references[-1] if references else None)

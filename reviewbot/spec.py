@@ -50,6 +50,9 @@ def parse_spec(text: str) -> Spec:
         raise SpecError("empty SPEC", _SPEC_FORMS)
     if value.startswith(("http://", "https://")):
         return _parse_url(value)
+    if "://" in value:
+        scheme = value.split("://", 1)[0]
+        raise SpecError(f"unsupported URL scheme {scheme!r} in {value}", _SPEC_FORMS)
     path = Path(value).expanduser()
     if path.exists():
         return LocalSpec(path.resolve())

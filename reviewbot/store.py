@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reviewbot.errors import StoreError
 from reviewbot.models import Message
@@ -55,31 +56,56 @@ class Resource:
 
 
 class Store:
-    """Open with `Store.open(path)`; use as a context manager to close it."""
+    """Open with `Store.open(path)`; use as a context manager to close it.
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self._db = connection
+    The file is created by the first write, so a command that fails on bad input before
+    storing anything leaves no store behind.
+    """
+
+    def __init__(self, path: Path) -> None:
         self.path = path
+        self._connection: sqlite3.Connection | None = None
+        if path.exists():
+            self._connection = self._connect()
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:
-        """Open (and with `create`, make) the store at `path`."""
+        """Open the store at `path`; without `create` it must exist already."""
         if not create and not path.exists():
             raise StoreError(f"no local store at {path}", "fetch something without --offline first")
+        return cls(path)
+
+    def _connect(self) -> sqlite3.Connection:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the store {path}: {exc}",
-                             "check REVIEWBOT_HOME and the disk") from None
-        return cls(connection, path)
+            raise StoreError(
+                f"cannot open the store {self.path}: {exc}", "check REVIEWBOT_HOME and the disk"
+            ) from None
+        return connection
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection, creating the file on first use."""
+        if self._connection is None:
+            self._connection = self._connect()
+        return self._connection
+
+    def _read(self, sql: str, parameters: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        """Rows of a query; none while the file does not exist yet."""
+        if self._connection is None:
+            return []
+        return self._connection.execute(sql, parameters).fetchall()
 
     def close(self) -> None:
         """Close the database."""
-        self._db.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def __enter__(self) -> Store:
         return self
@@ -108,8 +134,9 @@ class Store:
         now = time.time()
         with self._transaction() as db:
             for message in messages:
-                row = db.execute("SELECT pristine FROM messages WHERE message_id = ?",
-                                 (message.message_id,)).fetchone()
+                row = db.execute(
+                    "SELECT pristine FROM messages WHERE message_id = ?", (message.message_id,)
+                ).fetchone()
                 if row is not None and row[0] and not message.pristine:
                     continue
                 db.execute(
@@ -127,22 +154,23 @@ class Store:
         """The stored messages among `message_ids`."""
         found: list[Message] = []
         for mid in message_ids:
-            row = self._db.execute(
+            for raw, source, pristine in self._read(
                 "SELECT raw, source, pristine FROM messages WHERE message_id = ?", (mid,)
-            ).fetchone()
-            if row is not None:
-                found.append(Message.from_raw(row[0], row[1], pristine=bool(row[2])))
+            ):
+                found.append(Message.from_raw(raw, source, pristine=bool(pristine)))
         return found
 
     def has_message(self, message_id: str) -> bool:
         """Whether the store holds this Message-ID."""
-        row = self._db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message_id,))
-        return row.fetchone() is not None
+        return bool(self._read("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)))
 
     def pristine_ids(self, message_ids: Iterable[str]) -> set[str]:
         """Those of `message_ids` stored as original mail."""
-        return {mid for mid in message_ids if self._db.execute(
-            "SELECT 1 FROM messages WHERE message_id = ? AND pristine = 1", (mid,)).fetchone()}
+        return {
+            mid
+            for mid in message_ids
+            if self._read("SELECT 1 FROM messages WHERE message_id = ? AND pristine = 1", (mid,))
+        }
 
     def connected_ids(self, message_id: str) -> set[str]:
         """Every stored Message-ID linked to `message_id` by references, in either direction."""
@@ -150,9 +178,11 @@ class Store:
         frontier = [message_id]
         while frontier:
             node = frontier.pop()
-            rows = self._db.execute(
+            rows = self._read(
                 "SELECT ancestor FROM links WHERE message_id = ? "
-                "UNION SELECT message_id FROM links WHERE ancestor = ?", (node, node))
+                "UNION SELECT message_id FROM links WHERE ancestor = ?",
+                (node, node),
+            )
             for (linked,) in rows:
                 if linked not in seen:
                     seen.add(linked)
@@ -166,23 +196,31 @@ class Store:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO resources VALUES (?, ?, ?, ?, ?, ?)",
-                (resource.url, resource.body, resource.etag, resource.last_modified,
-                 resource.message_id, resource.fetched_at),
+                (
+                    resource.url,
+                    resource.body,
+                    resource.etag,
+                    resource.last_modified,
+                    resource.message_id,
+                    resource.fetched_at,
+                ),
             )
 
     def get_resource(self, url: str) -> Resource | None:
         """The stored copy of `url`, if any."""
-        row = self._db.execute(
+        rows = self._read(
             "SELECT url, body, etag, last_modified, message_id, fetched_at FROM resources "
-            "WHERE url = ?", (url,)).fetchone()
-        return Resource(*row) if row is not None else None
+            "WHERE url = ?",
+            (url,),
+        )
+        return Resource(*rows[0]) if rows else None
 
     def message_id_for_url(self, url: str) -> str | None:
         """The Message-ID of a stored archive page."""
-        row = self._db.execute("SELECT message_id FROM resources WHERE url = ?", (url,)).fetchone()
-        return row[0] if row is not None else None
+        rows = self._read("SELECT message_id FROM resources WHERE url = ?", (url,))
+        return str(rows[0][0]) if rows and rows[0][0] else None
 
     def urls_for_message(self, message_id: str) -> list[str]:
         """Archive pages stored for a Message-ID."""
-        rows = self._db.execute("SELECT url FROM resources WHERE message_id = ?", (message_id,))
+        rows = self._read("SELECT url FROM resources WHERE message_id = ?", (message_id,))
         return [url for (url,) in rows]

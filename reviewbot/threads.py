@@ -28,7 +28,9 @@ class Thread:
         while stack:
             depth, message = stack.pop()
             yield depth, message
-            stack.extend((depth + 1, child) for child in reversed(self.children(message.message_id)))
+            stack.extend(
+                (depth + 1, child) for child in reversed(self.children(message.message_id))
+            )
 
     def ordered(self) -> list[Message]:
         """The messages in tree order."""
@@ -40,8 +42,9 @@ class Thread:
         return sorted(referred - self.messages.keys())
 
 
-def _chronological(message: Message) -> tuple[object, str]:
-    return (message.sent_at, message.message_id)
+def _chronological(message: Message) -> tuple[object, str, str]:
+    """Date order; same-second patches (format-patch output) fall back to their subjects."""
+    return (message.sent_at, message.subject, message.message_id)
 
 
 def _parent_within(message: Message, known: set[str] | dict[str, Message]) -> str | None:
@@ -76,8 +79,9 @@ def _thread_from(ids: set[str], messages: dict[str, Message]) -> Thread:
     members = {mid: messages[mid] for mid in ids}
     parents = {mid: _parent_within(message, members) for mid, message in members.items()}
     parents = _break_cycles(parents)
-    roots = sorted((members[mid] for mid, parent in parents.items() if parent is None),
-                   key=_chronological)
+    roots = sorted(
+        (members[mid] for mid, parent in parents.items() if parent is None), key=_chronological
+    )
     return Thread(root=roots[0].message_id, messages=members, parents=parents)
 
 

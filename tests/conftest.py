@@ -10,7 +10,7 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 # Fixture modules written alongside the feature they serve.
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = ["tests.support.faulty_server", "tests.support.public_inbox"]
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-
 import tempfile
 from pathlib import Path
 
@@ -21,8 +20,10 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings([*args.overrides, "lore_url="])
     archive = bundled_archive()
     page = seed_page(archive)
-    with tempfile.TemporaryDirectory(prefix="reviewbot-demo-") as scratch, \
-            serve_archive(archive) as base:
+    with (
+        tempfile.TemporaryDirectory(prefix="reviewbot-demo-") as scratch,
+        serve_archive(archive) as base,
+    ):
         url = base + page
         print(f"serving the example archive at {base}")
         print(f"reviewbot fetch {url}\n")
@@ -37,6 +38,3 @@ def run(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}")
     return 0 if not result.warnings else 1
-
-
-
