@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,14 +27,15 @@ from pathlib import Path
 
 import pytest
 
+from reviewbot.mail import split_mbox
+from tests.support.tools import require_tools
+
 LIST_NAME = "xen-devel"
 LIST_ADDRESS = "xen-devel@lists.xenproject.org"
 LIST_ID = "xen-devel.lists.xenproject.org"
 STARTUP_TIMEOUT = 30.0
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-_SEPARATOR = re.compile(rb"(?m)^From [^\n]*\n")
-_ESCAPED_FROM = re.compile(rb"(?m)^>(>*From )")
 
 # Replaces itself with public-inbox-httpd after moving the inherited socket to fd 3 and
 # announcing it the systemd way (LISTEN_PID must be the pid that execs httpd).
@@ -64,20 +63,7 @@ class PublicInbox:
     startup_seconds: float  # building the inbox + starting httpd until it answered
 
 
-def have_public_inbox() -> bool:
-    """True when every public-inbox program the fixture runs is on PATH."""
-    tools = ("public-inbox-init", "public-inbox-mda", "public-inbox-httpd")
-    return all(shutil.which(tool) for tool in tools)
-
-
-def split_mboxrd(data: bytes) -> list[bytes]:
-    """Split an mbox into raw messages, undoing mboxrd `>From ` escaping."""
-    data = data.replace(b"\r\n", b"\n")
-    messages = []
-    for part in _SEPARATOR.split(data)[1:]:
-        body = part[:-1] if part.endswith(b"\n\n") else part
-        messages.append(_ESCAPED_FROM.sub(rb"\1", body))
-    return messages
+PUBLIC_INBOX_TOOLS = ("public-inbox-init", "public-inbox-mda", "public-inbox-httpd")
 
 
 def _environment(directory: Path) -> dict[str, str]:
@@ -185,7 +171,7 @@ def running_public_inbox(
         root_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         env = _environment(directory)
         _create_inbox(directory, root_url, env)
-        _deliver(split_mboxrd(data), env)
+        _deliver(list(split_mbox(data)), env)
         process = _start_httpd(directory, sock, env)
         stack.callback(_stop, process)
         sock.close()  # httpd holds its own copy now
@@ -208,8 +194,7 @@ def public_inbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublicInb
 
     One server per distinct mbox content, kept for the whole session and stopped at its end.
     """
-    if not have_public_inbox():
-        pytest.skip("public-inbox-httpd not installed (Debian package public-inbox)")
+    require_tools("public-inbox", *PUBLIC_INBOX_TOOLS)
     servers: dict[str, str] = {}
     with ExitStack() as stack:
 
