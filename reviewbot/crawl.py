@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from reviewbot.archive.index import IndexThread, ThreadIndex, parse_thread_index
+from reviewbot.archive.index import IndexThread, parse_thread_index
 from reviewbot.archive.page import ArchivePage, parse_page
 from reviewbot.archive.rebuild import rebuild_message
 from reviewbot.archive.urls import ArchiveLocation, parse_archive_url
@@ -62,7 +62,7 @@ class ArchiveCrawler:
         self._neighbours = neighbour_months
         self._pages: dict[str, ArchivePage] = {}
         self._scheduled: set[str] = set()
-        self._indexes: dict[MonthKey, ThreadIndex | None] = {}
+        self._indexes: dict[MonthKey, list[IndexThread] | None] = {}
         self._warnings: list[str] = []
         self._known_ids = known_ids or set
 
@@ -123,22 +123,18 @@ class ArchiveCrawler:
         wanted: list[str] = []
         own = _month(_location(start.url))
         keys = self._subject_keys()
-        for month, index in self._indexes.items():
-            if index is None or month in checked:
+        for month, threads in self._indexes.items():
+            if threads is None or month in checked:
                 continue
             checked.add(month)
-            threads: Iterable[IndexThread]
             if month == own:
-                found = index.thread_containing(start.url)
-                threads = [found] if found is not None else []
-            else:
-                threads = index.threads
+                threads = [t for t in threads if start.url in t.page_urls]
+                wanted += [url for t in threads for url in t.possible_follow_up_urls]
             for thread in threads:
                 for url, subject, author in thread.entries:
                     same_topic = month == own or subject_key(subject) in keys
-                    if not same_topic or (skip is not None and skip(subject, author)):
-                        continue
-                    wanted.append(url)
+                    if same_topic and not (skip is not None and skip(subject, author)):
+                        wanted.append(url)
         return wanted
 
     def _unvisited_links(self) -> list[str]:
@@ -239,11 +235,12 @@ class ArchiveCrawler:
         if key in self._indexes:
             return
         self._indexes[key] = None
-        url = location.thread_index_url(1)
-        merged: ThreadIndex | None = None
-        page_number = 1
-        while url:
-            body = await self._conditional(url, optional_month=page_number == 1)
+        threads: list[IndexThread] = []
+        queue = [location.thread_index_url(1)]
+        seen = set(queue)
+        while queue:
+            url = queue.pop(0)
+            body = await self._conditional(url, first_of_month=url == location.thread_index_url(1))
             if body is None:
                 break
             try:
@@ -251,12 +248,17 @@ class ArchiveCrawler:
             except ParseError as exc:
                 self._warnings.append(f"skipped {url}: {exc.message}")
                 break
-            merged = index if merged is None else merged.merged_with(index)
-            page_number += 1
-            url = location.thread_index_url(page_number) if index.next_page_urls else ""
-        self._indexes[key] = merged
+            for thread in index.threads:
+                if thread.continued and threads:
+                    threads[-1] = _joined(threads[-1], thread)
+                else:
+                    threads.append(thread)
+            queue += [u for u in index.next_page_urls if u not in seen]
+            seen.update(index.next_page_urls)
+        self._indexes[key] = threads if seen and threads else None
 
-    async def _conditional(self, url: str, *, optional_month: bool) -> bytes | None:
+    async def _conditional(self, url: str, *, first_of_month: bool) -> bytes | None:
+        """An index page, revalidated; None when the server has no such page."""
         cached = self._store.get_resource(url)
         try:
             response = await self._client.get(
@@ -270,10 +272,8 @@ class ArchiveCrawler:
             if cached is not None:
                 self._warnings.append(f"{url}: {exc.message}; using the stored copy")
                 return cached.body
-            if not optional_month:
-                self._warnings.append(f"skipped {url}: {exc.message}")
-            else:
-                self._warnings.append(f"could not read the index {url}: {exc.message}")
+            what = "the month's thread index" if first_of_month else "an index page"
+            self._warnings.append(f"could not read {what} {url}: {exc.message}")
             return None
         if response.not_modified and cached is not None:
             return cached.body
@@ -285,17 +285,16 @@ class ArchiveCrawler:
         return response.content
 
 
+def _joined(first: IndexThread, rest: IndexThread) -> IndexThread:
+    """A thread split across two index pages, as one."""
+    return IndexThread(
+        entries=first.entries + rest.entries,
+        possible_follow_up_urls=first.possible_follow_up_urls + rest.possible_follow_up_urls,
+    )
+
+
 def _location(url: str) -> ArchiveLocation:
     location = parse_archive_url(url)
     if location is None:
         raise ParseError(f"{url} is not an archive page URL", "give …/YYYY-MM/msgNNNNN.html")
     return location
-
-
-def run(coroutine: Awaitable[CrawlResult]) -> CrawlResult:
-    """Run a crawl to completion (helper for synchronous callers)."""
-
-    async def wrapper() -> CrawlResult:
-        return await coroutine
-
-    return asyncio.run(wrapper())

@@ -13,7 +13,7 @@ from typing import Any
 from reviewbot.errors import ReviewbotError
 
 #: Juergen Gross's reply with his Tested-by/Reviewed-by and the build-time table.
-SEED_MESSAGE_ID = "a0c7ab2f-f6cf-f7b4-4b2e-9d24c1a8e6e0@suse.com"
+SEED_MESSAGE_ID = "b4d3c0ea-3a1f-5d6e-93c2-1f8e0b7d2a65@suse.com"
 ARCHIVE_PREFIX = "/archives/html/"
 
 
@@ -28,15 +28,24 @@ def bundled_archive() -> Path:
     )
 
 
-def seed_page(archive: Path) -> str:
-    """The archive path (below the list directory) of the seed reply's page."""
-    marker = f"<!--X-Message-Id: {SEED_MESSAGE_ID.replace('-', '&#45;')} -->".encode()
-    for page in sorted(archive.glob("xen-devel/*/msg*.html")):
+def page_of(archive: Path, message_id: str) -> str | None:
+    """The path below `archive` of the message page carrying `message_id`."""
+    marker = f"<!--X-Message-Id: {message_id.replace('-', '&#45;')} -->".encode()
+    for page in sorted(archive.glob("*/*/msg*.html")):
         if marker in page.read_bytes():
             return page.relative_to(archive).as_posix()
-    raise ReviewbotError(
-        "the seed thread is missing from the bundled archive", "reinstall reviewbot (pip install .)"
-    )
+    return None
+
+
+def seed_page(archive: Path) -> str:
+    """The path below `archive` of the seed reply's page."""
+    found = page_of(archive, SEED_MESSAGE_ID)
+    if found is None:
+        raise ReviewbotError(
+            "the seed thread is missing from the bundled archive",
+            "reinstall reviewbot (pip install .)",
+        )
+    return found
 
 
 class _ArchiveHandler(SimpleHTTPRequestHandler):

@@ -19,7 +19,6 @@ from reviewbot.store import Resource, Store
 from reviewbot.threads import Thread, thread_of
 
 if TYPE_CHECKING:
-    from reviewbot.archive.page import ArchivePage
     from reviewbot.http import HttpClient
 
 
@@ -187,8 +186,3 @@ def _known_from(messages: list[Message]) -> Callable[[str, str], bool]:
 def _name_key(sender: str) -> str:
     name, address = parseaddr(sender)
     return " ".join((name or address or sender).split()).casefold()
-
-
-def first_page_of(page: ArchivePage) -> str:
-    """The Message-ID an archive page carries (for callers that only hold the page)."""
-    return page.message_id
