@@ -132,8 +132,11 @@ class ArchiveCrawler:
                 wanted += [url for t in threads for url in t.possible_follow_up_urls]
             for thread in threads:
                 for url, subject, author in thread.entries:
-                    same_topic = month == own or subject_key(subject) in keys
-                    if same_topic and not (skip is not None and skip(subject, author)):
+                    if month != own and subject_key(subject) not in keys:
+                        continue
+                    if skip is not None and skip(subject, author):
+                        self._scheduled.add(url)  # known from a pristine copy: never fetched
+                    else:
                         wanted.append(url)
         return wanted
 

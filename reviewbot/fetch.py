@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -174,15 +175,24 @@ async def _fetch_archive(
 
 
 def _known_from(messages: list[Message]) -> Callable[[str, str], bool]:
-    """Whether an index entry (subject, author) is one of the pristine messages."""
-    known = {(subject_key(m.subject), _name_key(m.from_)) for m in messages}
+    """Whether an index entry (subject, author) is one of the pristine messages.
+
+    Each pristine message accounts for one entry, so a second reply with the same subject
+    from the same person, missing from lore, is still fetched.
+    """
+    unclaimed = Counter((subject_key(m.subject), _name_key(m.from_)) for m in messages)
 
     def skip(subject: str, author: str) -> bool:
-        return (subject_key(subject), _name_key(author)) in known
+        key = (subject_key(subject), _name_key(author))
+        if unclaimed[key] <= 0:
+            return False
+        unclaimed[key] -= 1
+        return True
 
     return skip
 
 
 def _name_key(sender: str) -> str:
-    name, address = parseaddr(sender)
-    return " ".join((name or address or sender).split()).casefold()
+    """A sender's display name, folded (index pages show names without addresses)."""
+    name, address = parseaddr(sender) if "@" in sender else ("", "")
+    return " ".join((name or address or sender).strip('" ').split()).casefold()
