@@ -65,12 +65,38 @@ class ArchiveCrawler:
         self._indexes: dict[MonthKey, list[IndexThread] | None] = {}
         self._warnings: list[str] = []
         self._known_ids = known_ids or set
+        self._accepted = False  # the user's page was good: from now on results are stored
+        self._held_back: list[Resource] = []
+
+    def _keep(self, resource: Resource) -> None:
+        """Store an index page, or hold it back until the user's own page proved good."""
+        if self._accepted:
+            self._store.put_resource(resource)
+        else:
+            self._held_back.append(resource)
 
     async def first_page(self, url: str) -> ArchivePage:
         """Fetch and check the page the user named; any failure here is the user's error."""
-        page = await self._load_page(url)
+        location = _location(url)
+        indexes = asyncio.gather(
+            *(
+                self._load_index(location.neighbour(delta))
+                for delta in range(-self._neighbours, self._neighbours + 1)
+            )
+        )
+        try:
+            page = await self._load_page(url)
+        except BaseException:
+            indexes.cancel()
+            await asyncio.gather(indexes, return_exceptions=True)
+            raise
         if page is None:  # pragma: no cover - _load_page raises for the first page
             raise FetchError(f"cannot load {url}")
+        await indexes  # fetched alongside the page: one round trip for both
+        self._accepted = True
+        for resource in self._held_back:
+            self._store.put_resource(resource)
+        self._held_back.clear()
         return page
 
     async def crawl(
@@ -198,6 +224,8 @@ class ArchiveCrawler:
             else:
                 response = await self._client.get(url)
                 body, etag, modified = response.content, response.etag, response.last_modified
+                # Let the requests waiting for a free slot go out before the CPU work below.
+                await asyncio.sleep(0)
             page = parse_page(body, url)
             attachments = await self._attachments(page)
         except ReviewbotError as exc:
@@ -205,15 +233,13 @@ class ArchiveCrawler:
                 raise
             self._warnings.append(f"skipped {url}: {exc.message}")
             return None
-        message = Message.from_raw(
-            as_bytes(rebuild_message(page, attachments)), url, pristine=False
-        )
-        self._store.put_messages([message])
-        if cached is None or not cached.message_id:
+        if cached is None or not cached.message_id:  # stored first: survives an interruption
             self._store.put_resource(
                 Resource(url, body, etag, modified, page.message_id, time.time())
             )
         self._pages[url] = page
+        if not self._store.has_message(page.message_id):
+            self._store.put_messages([_rebuilt(page, attachments)])
         return page
 
     async def _attachments(self, page: ArchivePage) -> dict[str, bytes]:
@@ -280,12 +306,17 @@ class ArchiveCrawler:
             return None
         if response.not_modified and cached is not None:
             return cached.body
-        self._store.put_resource(
+        self._keep(
             Resource(
                 url, response.content, response.etag, response.last_modified, None, time.time()
             )
         )
         return response.content
+
+
+def _rebuilt(page: ArchivePage, attachments: dict[str, bytes]) -> Message:
+    """The mail a page shows, as a stored message whose source is the page."""
+    return Message.from_raw(as_bytes(rebuild_message(page, attachments)), page.url, pristine=False)
 
 
 def _joined(first: IndexThread, rest: IndexThread) -> IndexThread:

@@ -51,6 +51,8 @@ def seed_page(archive: Path) -> str:
 class _ArchiveHandler(SimpleHTTPRequestHandler):
     """Serves the archive directory under /archives/html/, silently."""
 
+    disable_nagle_algorithm = True
+
     def translate_path(self, path: str) -> str:
         if not path.startswith(ARCHIVE_PREFIX):
             return str(Path(self.directory) / "does-not-exist")

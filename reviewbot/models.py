@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import email.message
+import email.policy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
+from email.header import Header, decode_header, make_header
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
 from reviewbot.errors import ParseError
@@ -14,6 +19,7 @@ from reviewbot.mail import msgids_in, parse_bytes
 _DIFF_START = re.compile(r"^(diff --git |--- \S.*\n\+\+\+ \S)", re.MULTILINE)
 _MASKED_ADDRESS = re.compile(r"[\w.+-]+@x+(?![\w.])")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_FAST_PARSER = BytesParser(policy=email.policy.compat32)
 
 
 @dataclass(frozen=True)
@@ -35,33 +41,36 @@ class Message:
 
     @classmethod
     def from_raw(cls, raw: bytes, source: str, *, pristine: bool) -> Message:
-        """Read the headers reviewbot needs; ParseError when the bytes are not mail at all."""
-        mail = parse_bytes(raw)
-        message_ids = msgids_in(str(mail.get("Message-ID", "")))
+        """Read the headers reviewbot needs; ParseError when the bytes are not mail at all.
+
+        Uses the fast compat32 parser; `email()` gives the fully parsed message.
+        """
+        mail = _FAST_PARSER.parsebytes(raw)
+        message_ids = msgids_in(mail.get("Message-ID"))
         if not message_ids:
             raise ParseError(
                 f"{source}: not a mail message (no Message-ID header)",
                 "give an mbox, maildir, .eml file or format-patch directory",
             )
-        references = tuple(msgids_in(_header(mail, "References")))
-        replied = msgids_in(_header(mail, "In-Reply-To"))
+        references = tuple(msgids_in(mail.get("References")))
+        replied = msgids_in(mail.get("In-Reply-To"))
         in_reply_to = replied[0] if replied else (references[-1] if references else None)
         body, defects = _text_body(mail)
-        sender = _header(mail, "From")
+        sender = _decoded(mail.get("From"), defects)
         return cls(
             message_id=message_ids[0],
             raw=raw,
             source=source,
             pristine=pristine,
-            subject=" ".join(_header(mail, "Subject").split()),
+            subject=" ".join(_decoded(mail.get("Subject"), defects).split()),
             from_=sender,
-            date=_header(mail, "Date"),
+            date=" ".join(str(mail.get("Date", "")).split()),
             in_reply_to=in_reply_to,
             references=references,
             is_patch=_DIFF_START.search(body) is not None,
             masked=bool(mail.get("X-Reviewbot-Masked"))
             or _MASKED_ADDRESS.search(sender) is not None,
-            defects=tuple(defects),
+            defects=tuple(sorted(set(defects))),
         )
 
     @property
@@ -93,28 +102,36 @@ class Message:
         return parse_bytes(self.raw)
 
 
-def _header(mail: EmailMessage, name: str) -> str:
-    try:
-        value = mail.get(name)
-    except (ValueError, IndexError, LookupError):  # a header the email package cannot decode
+def _decoded(value: object, defects: list[str]) -> str:
+    """An RFC 2047 header value as text; undecodable words are kept and noted."""
+    if value is None:
         return ""
-    return "" if value is None else str(value)
+    if isinstance(value, Header):
+        value = str(value)
+    text = str(value)
+    if "=?" not in text:
+        return " ".join(text.split())
+    try:
+        return " ".join(str(make_header(decode_header(text))).split())
+    except (LookupError, UnicodeError, HeaderParseError):
+        defects.append("undecodable encoded-word in a header")
+        return " ".join(text.split())
 
 
-def _text_body(mail: EmailMessage) -> tuple[str, list[str]]:
+def _text_body(mail: email.message.Message) -> tuple[str, list[str]]:
     """Concatenated text/plain parts, with a note for every part that cannot be decoded."""
-    defects = [type(defect).__name__ for defect in mail.defects]
+    defects = [type(defect).__name__ for part in mail.walk() for defect in part.defects]
     texts: list[str] = []
     for part in mail.walk():
-        defects += [type(defect).__name__ for defect in part.defects if part is not mail]
-        if part.get_content_type() != "text/plain" or part.is_attachment():
+        if part.get_content_type() != "text/plain" or part.get_filename():
             continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = part.get_content_charset() or "us-ascii"
         try:
-            content = part.get_content()
-        except (LookupError, UnicodeError, AssertionError) as exc:
-            charset = part.get_content_charset() or "unknown"
-            defects.append(f"undecodable text part ({charset}): {type(exc).__name__}")
-            payload = part.get_payload(decode=True)
-            content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-        texts.append(str(content))
-    return "\n".join(texts), sorted(set(defects))
+            texts.append(payload.decode(charset))
+        except (LookupError, UnicodeError):
+            defects.append(f"text in an undecodable charset {charset!r}")
+            texts.append(payload.decode("utf-8", "replace"))
+    return "\n".join(texts), defects

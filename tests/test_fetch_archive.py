@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,32 @@ def test_output_mbox_is_read_by_git(
     first = (split / "0001").read_bytes()
     assert f"Message-ID: <{SEED_PATCH}>".encode() in first
     assert b"\ndiff --git a/xen/arch/x86/domain.c b/xen/arch/x86/domain.c\n" in first
+
+
+def test_ctrl_c_keeps_what_was_fetched_and_the_next_fetch_resumes(
+    archive: FaultyServer, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hanging = path_of(SEED_JAN)
+    archive.script(hanging, Fault.slow(60))
+    command = [sys.executable, "-m", "reviewbot", "fetch", "-c", "http.concurrency=1",
+               archive.url(path_of(SEED_PATCH))]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as process:
+        archive.wait_for_request(hanging)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and out == ""
+    assert err.strip() == ("reviewbot: interrupted; everything fetched so far is kept in "
+                           "the store")
+    store = isolated_home / "data" / "store.sqlite3"
+    connection = sqlite3.connect(store)
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    kept = {row[0] for row in connection.execute("SELECT message_id FROM messages")}
+    connection.close()
+    assert SEED_PATCH in kept and SEED_JAN not in kept
+    before = len(archive.log)
+    archive._state.faults.clear()
+    code, document = fetch_json(archive.url(path_of(SEED_PATCH)), capsys=capsys)
+    assert code == 0 and {m["message_id"] for m in document["messages"]} == SEED_IDS  # type: ignore[attr-defined]
+    refetched = {r.path for r in archive.log[before:] if "/msg" in r.path}
+    assert path_of(SEED_JAN) in refetched and path_of(SEED_PATCH) not in refetched

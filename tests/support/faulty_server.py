@@ -118,6 +118,7 @@ class _State:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    arrived: threading.Condition = field(default_factory=threading.Condition)
 
 
 def _entry(body: bytes, headers: dict[str, str], mtime: float, chunked: bool = False) -> _Entry:
@@ -144,6 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 10  # idle keep-alive connections end eventually
     server: _Server
     _counted = False  # this request still counts in `in_flight`
+    disable_nagle_algorithm = True  # one small write per response part: no 40 ms ACK stalls
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the structured log is `FaultyServer.log`."""
@@ -176,6 +178,8 @@ class _Handler(BaseHTTPRequestHandler):
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
             fault = self._next_fault(path)
+        with state.arrived:
+            state.arrived.notify_all()
         try:
             self._answer(record, path, fault, head)
         except OSError:  # the client hung up first (timeouts, slow faults)
@@ -424,6 +428,13 @@ class FaultyServer:
     def requests(self, path: str) -> list[RequestRecord]:
         """The requests for `path` (query ignored)."""
         return [r for r in self.log if urllib.parse.urlsplit(r.path).path == path]
+
+    def wait_for_request(self, path: str, timeout: float = 30.0) -> RequestRecord:
+        """Block until a request for `path` has arrived (AssertionError after `timeout`)."""
+        with self._state.arrived:
+            arrived = self._state.arrived.wait_for(lambda: self.requests(path), timeout)
+        assert arrived, f"no request for {path} within {timeout} s"
+        return self.requests(path)[0]
 
     @property
     def max_in_flight(self) -> int:
