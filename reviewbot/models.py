@@ -120,7 +120,7 @@ def _decoded(value: object, defects: list[str]) -> str:
 
 def _text_body(mail: email.message.Message) -> tuple[str, list[str]]:
     """Concatenated text/plain parts, with a note for every part that cannot be decoded."""
-    defects = [type(defect).__name__ for part in mail.walk() for defect in part.defects]
+    defects: list[str] = []
     texts: list[str] = []
     for part in mail.walk():
         if part.get_content_type() != "text/plain" or part.get_filename():
@@ -134,4 +134,6 @@ def _text_body(mail: email.message.Message) -> tuple[str, list[str]]:
         except (LookupError, UnicodeError):
             defects.append(f"text in an undecodable charset {charset!r}")
             texts.append(payload.decode("utf-8", "replace"))
+    # Decoding above records its own defects (bad base64 and the like) on the parts.
+    defects += [type(defect).__name__ for part in mail.walk() for defect in part.defects]
     return "\n".join(texts), defects

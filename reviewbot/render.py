@@ -36,14 +36,21 @@ def _when(message: Message) -> str:
 
 
 def tree_lines(thread: Thread) -> list[str]:
-    """One line per message, indented by reply depth; patches marked `P`."""
+    """One line per message in reply order, drawn as a tree; patches marked `P`."""
     lines: list[str] = []
-    for depth, message in thread.walk():
-        indent = "  " * depth + ("└─ " if depth else "")
+
+    def draw(message: Message, lead: str, branch: str) -> None:
         lines.append(
-            f"{_mark(message)} {indent}{message.subject or '(no subject)'}"
+            f"{_mark(message)} {lead}{branch}{message.subject or '(no subject)'}"
             f"  — {message.author}, {_when(message)}{_flags(message)}"
         )
+        replies = thread.children(message.message_id)
+        below = lead + ("   " if branch == "└─ " else "│  " if branch else "")
+        for number, reply in enumerate(replies):
+            draw(reply, below, "└─ " if number == len(replies) - 1 else "├─ ")
+
+    for top in thread.children(None):
+        draw(top, "", "")
     return lines
 
 

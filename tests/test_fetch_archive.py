@@ -67,8 +67,9 @@ def test_tree_output_marks_the_patch(archive: FaultyServer, capsys: pytest.Captu
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("P [Xen-devel] [PATCH] x86/ctxt-switch: Document and improve GDT")
     assert "Andrew Cooper" in lines[0] and "[html; masked]" in lines[0]
-    assert sum(line.startswith("·   └─ Re:") for line in lines) == 2  # Juergen, Jan
-    assert any(line.startswith("·     └─ Re:") for line in lines)  # Andrew answering Juergen
+    assert lines[1].startswith("· ├─ Re:") and "Juergen Gross" in lines[1]
+    assert lines[2].startswith("· │  └─ Re:") and "Andrew Cooper" in lines[2]
+    assert lines[3].startswith("· └─ Re:") and "Jan Beulich" in lines[3]
     assert lines[-1].startswith(f"thread <{SEED_PATCH}>: 4 messages, 1 patches")
 
 
@@ -205,16 +206,23 @@ def test_ctrl_c_keeps_what_was_fetched_and_the_next_fetch_resumes(
 ) -> None:
     hanging = path_of(SEED_JAN)
     archive.script(hanging, Fault.slow(60))
-    command = [sys.executable, "-m", "reviewbot", "fetch", "-c", "http.concurrency=1",
-               archive.url(path_of(SEED_PATCH))]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as process:
+    command = [
+        sys.executable,
+        "-m",
+        "reviewbot",
+        "fetch",
+        "-c",
+        "http.concurrency=1",
+        archive.url(path_of(SEED_PATCH)),
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
         archive.wait_for_request(hanging)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 130 and out == ""
-    assert err.strip() == ("reviewbot: interrupted; everything fetched so far is kept in "
-                           "the store")
+    assert err.strip() == ("reviewbot: interrupted; everything fetched so far is kept in the store")
     store = isolated_home / "data" / "store.sqlite3"
     connection = sqlite3.connect(store)
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -106,3 +106,36 @@ def test_a_directory_without_patches_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(ParseError, match="no format-patch files"):
         read_local(tmp_path)
+
+
+def test_broken_mime_and_charsets_are_kept_and_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reviewbot.cli import main
+
+    bad_charset = raw_mail("a@x", "[PATCH] p").replace(
+        b"\n\n",
+        b"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=x-martian\n"
+        b"Content-Transfer-Encoding: 8bit\n\n\xe9t\xe9\n",
+        1,
+    )
+    bad_base64 = raw_mail("b@x", "Re: [PATCH] p", parent="a@x").replace(
+        b"\n\n",
+        b"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        b"Content-Transfer-Encoding: base64\n\nnot*base64*at*all=\n",
+        1,
+    )
+    box = tmp_path / "broken.mbox"
+    box.write_bytes(
+        b"From x Thu Jan  1 00:00:00 1970\n"
+        + bad_charset
+        + b"\nFrom x Thu Jan  1 00:00:00 1970\n"
+        + bad_base64
+    )
+    first, second = read_local(box)
+    assert first.defects == ("text in an undecodable charset 'x-martian'",)
+    assert "InvalidBase64CharactersDefect" in second.defects
+    assert main(["fetch", str(box)]) == 0
+    tree = capsys.readouterr().out.splitlines()
+    assert "[defects: text in an undecodable charset 'x-martian']" in tree[0]
+    assert "Base64" in tree[1]
