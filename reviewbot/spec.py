@@ -67,7 +67,13 @@ def parse_spec(text: str) -> Spec:
 def _parse_url(url: str) -> Spec:
     from reviewbot.archive.urls import parse_archive_url
 
-    if parse_archive_url(url) is not None:
+    location = parse_archive_url(url)
+    if location is not None:
+        if location.number is None:
+            raise SpecError(
+                f"{url} is a month index, not a message",
+                "give the URL of one message page (…/YYYY-MM/msgNNNNN.html)",
+            )
         return ArchiveSpec(url.split("#", 1)[0])
     from reviewbot.lore import parse_inbox_url
 

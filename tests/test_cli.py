@@ -112,3 +112,14 @@ def test_help_and_fetch_never_import_textual(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, str(box)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_the_core_imports_without_textual() -> None:
+    probe = (
+        "import sys\n"
+        "import reviewbot.fetch, reviewbot.crawl, reviewbot.http, reviewbot.lore\n"
+        "import reviewbot.archive.page, reviewbot.archive.rebuild, reviewbot.archive.index\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
