@@ -17,8 +17,10 @@ ROUNDS = 15
 def main() -> None:
     """Parse every fixture page ROUNDS times; report the median rate, parse only and rebuilt."""
     pages = [
-        (f"https://lists.xenproject.org/archives/html/{p.relative_to(ARCHIVE).as_posix()}",
-         p.read_bytes())
+        (
+            f"https://lists.xenproject.org/archives/html/{p.relative_to(ARCHIVE).as_posix()}",
+            p.read_bytes(),
+        )
         for p in sorted(ARCHIVE.glob("xen-devel/*/msg*.html"))
     ]
     parse_rates, full_rates = [], []
@@ -32,9 +34,11 @@ def main() -> None:
         parse_rates.append(len(pages) / (middle - began))
         full_rates.append(len(pages) / (done - began))
     size = sum(len(body) for _, body in pages) / len(pages) / 1024
-    print(f"{len(pages)} pages (mean {size:.1f} KiB), {ROUNDS} rounds: "
-          f"parse {statistics.median(parse_rates):.0f} pages/s, "
-          f"parse + rebuild into mail {statistics.median(full_rates):.0f} pages/s (medians)")
+    print(
+        f"{len(pages)} pages (mean {size:.1f} KiB), {ROUNDS} rounds: "
+        f"parse {statistics.median(parse_rates):.0f} pages/s, "
+        f"parse + rebuild into mail {statistics.median(full_rates):.0f} pages/s (medians)"
+    )
 
 
 if __name__ == "__main__":

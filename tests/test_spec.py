@@ -15,8 +15,12 @@ MSGID = "20190704175732.5943-1-andrew.cooper3@citrix.com"
 
 @pytest.mark.parametrize(
     "url",
-    [PAGE, PAGE + "#top", PAGE.replace("lists.xenproject.org", "lists.xen.org"),
-     "http://127.0.0.1:8080/mirror/archives/html/xen-devel/2019-07/msg00352.html"],
+    [
+        PAGE,
+        PAGE + "#top",
+        PAGE.replace("lists.xenproject.org", "lists.xen.org"),
+        "http://127.0.0.1:8080/mirror/archives/html/xen-devel/2019-07/msg00352.html",
+    ],
 )
 def test_archive_pages_on_any_host(url: str) -> None:
     assert parse_spec(url) == ArchiveSpec(url.split("#")[0])
@@ -25,11 +29,15 @@ def test_archive_pages_on_any_host(url: str) -> None:
 @pytest.mark.parametrize(
     ("text", "base"),
     [
-        (f"<{MSGID}>", None), (f"id:{MSGID}", None), (MSGID, None),
+        (f"<{MSGID}>", None),
+        (f"id:{MSGID}", None),
+        (MSGID, None),
         (f"https://lore.kernel.org/xen-devel/{MSGID}/", "https://lore.kernel.org/xen-devel"),
         (f"https://lore.kernel.org/xen-devel/{MSGID}/T/#u", "https://lore.kernel.org/xen-devel"),
-        (f"https://lore.kernel.org/xen-devel/{MSGID}/t.mbox.gz",
-         "https://lore.kernel.org/xen-devel"),
+        (
+            f"https://lore.kernel.org/xen-devel/{MSGID}/t.mbox.gz",
+            "https://lore.kernel.org/xen-devel",
+        ),
         (f"http://127.0.0.1:9/xen-devel/{MSGID}/raw", "http://127.0.0.1:9/xen-devel"),
     ],
 )
