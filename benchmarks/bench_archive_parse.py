@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 
 from reviewbot.archive.page import parse_page
-from reviewbot.archive.rebuild import rebuild_message
-from reviewbot.mail import as_bytes
+from reviewbot.archive.rebuild import rebuild_bytes
 
 ARCHIVE = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
 ROUNDS = 15
@@ -29,7 +28,7 @@ def main() -> None:
         parsed = [parse_page(body, url) for url, body in pages]
         middle = time.perf_counter()
         for page in parsed:
-            as_bytes(rebuild_message(page))
+            rebuild_bytes(page)
         done = time.perf_counter()
         parse_rates.append(len(pages) / (middle - began))
         full_rates.append(len(pages) / (done - began))

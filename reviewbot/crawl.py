@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from reviewbot.archive.index import IndexThread, parse_thread_index
 from reviewbot.archive.page import ArchivePage, parse_page
-from reviewbot.archive.rebuild import rebuild_message
+from reviewbot.archive.rebuild import rebuild_bytes
 from reviewbot.archive.urls import ArchiveLocation, parse_archive_url
 from reviewbot.errors import FetchError, NotFoundError, ParseError, ReviewbotError
 from reviewbot.http import HttpClient
-from reviewbot.mail import as_bytes, subject_key
+from reviewbot.mail import subject_key
 from reviewbot.models import Message
 from reviewbot.progress import Progress
 from reviewbot.store import Resource, Store
@@ -316,7 +316,7 @@ class ArchiveCrawler:
 
 def _rebuilt(page: ArchivePage, attachments: dict[str, bytes]) -> Message:
     """The mail a page shows, as a stored message whose source is the page."""
-    return Message.from_raw(as_bytes(rebuild_message(page, attachments)), page.url, pristine=False)
+    return Message.from_raw(rebuild_bytes(page, attachments), page.url, pristine=False)
 
 
 def _joined(first: IndexThread, rest: IndexThread) -> IndexThread:

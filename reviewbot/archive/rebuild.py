@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 
 from reviewbot.archive.page import ArchiveAttachment, ArchivePage
-from reviewbot.mail import POLICY, parse_bytes
+from reviewbot.mail import POLICY, as_bytes, parse_bytes
 
 _ATTACHMENT_POLICY = POLICY.clone(max_line_length=76)
 _ASCII_POLICY = POLICY.clone(utf8=False)
@@ -38,10 +38,24 @@ def rebuild_message(
     page: ArchivePage, attachments: Mapping[str, bytes] | None = None
 ) -> EmailMessage:
     """The message `page` shows, as an EmailMessage with `reviewbot.mail.POLICY`."""
-    head = b"".join(_header_line(name, value) for name, value in _headers(page))
-    message = parse_bytes(head + b"\n" + _body_bytes(page.body_text))
+    message = parse_bytes(_single_part(page))
     _attach(message, page, attachments or {})
     return message
+
+
+def rebuild_bytes(page: ArchivePage, attachments: Mapping[str, bytes] | None = None) -> bytes:
+    """The same message as raw bytes, what the store keeps.
+
+    A page without attachments (nearly all of them) is written directly, with no parsing.
+    """
+    if not page.attachments:
+        return _single_part(page)
+    return as_bytes(rebuild_message(page, attachments))
+
+
+def _single_part(page: ArchivePage) -> bytes:
+    head = b"".join(_header_line(name, value) for name, value in _headers(page))
+    return head + b"\n" + _body_bytes(page.body_text)
 
 
 def _headers(page: ArchivePage) -> list[tuple[str, str]]:
