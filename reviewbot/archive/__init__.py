@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from reviewbot.archive.body import html_to_text
+from reviewbot.archive.body import ArchiveAttachment, html_to_text
 from reviewbot.archive.index import (
     DateIndex,
     IndexEntry,
@@ -15,7 +15,7 @@ from reviewbot.archive.index import (
     parse_date_index,
     parse_thread_index,
 )
-from reviewbot.archive.page import ArchiveAttachment, ArchivePage, parse_page
+from reviewbot.archive.page import ArchivePage, parse_page
 from reviewbot.archive.rebuild import rebuild_message
 from reviewbot.archive.urls import ArchiveLocation, parse_archive_url
 

@@ -72,10 +72,13 @@ _ADDRESS = re.compile(
 
 
 @dataclass(frozen=True)
-class AttachmentLink:
-    """A file MHonArc saved from a non-text part: relative `href`, shown `name`, description."""
+class ArchiveAttachment:
+    """A file MHonArc saved from a non-text part: its link, the name shown, the description.
 
-    href: str
+    `url` is the link as written in the body (relative); `ArchivePage` makes it absolute.
+    """
+
+    url: str
     name: str
     description: str
 
@@ -86,7 +89,7 @@ class RenderedBody:
 
     text: str
     flowed: bool
-    attachments: tuple[AttachmentLink, ...]
+    attachments: tuple[ArchiveAttachment, ...]
 
 
 @dataclass
@@ -172,12 +175,12 @@ def _quote_line(depth: int, text: str) -> str:
     return ">" * depth + (" " + text if text else "")
 
 
-def _cut_attachments(fragment: str) -> tuple[str, tuple[AttachmentLink, ...]]:
-    found: list[tuple[int, AttachmentLink]] = []
+def _cut_attachments(fragment: str) -> tuple[str, tuple[ArchiveAttachment, ...]]:
+    found: list[tuple[int, ArchiveAttachment]] = []
 
     def cut(match: re.Match[str]) -> str:
-        link = AttachmentLink(
-            href=html.unescape(match["href"]),
+        link = ArchiveAttachment(
+            url=html.unescape(match["href"]),
             name=html.unescape(match["name"] or ""),
             description=html.unescape(_strip_tags(match["desc"] or "")).strip(),
         )

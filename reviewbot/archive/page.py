@@ -18,13 +18,14 @@ In-Reply-To also appears earlier in its References (not recoverable from the pag
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from reviewbot.archive import mrot13
-from reviewbot.archive.body import AttachmentLink, has_masked_address, render_body
+from reviewbot.archive.body import ArchiveAttachment, has_masked_address, render_body
 from reviewbot.errors import ParseError
 
 _VERSION = re.compile(r"<!-- MHonArc v[^ ]* -->")
@@ -44,15 +45,6 @@ _SECTION_ENDS = (
 _HINT_NOT_PAGE = "give the URL of a message page (…/YYYY-MM/msgNNNNN.html)"
 _HINT_TRUNCATED = "fetch the page again; the download was cut short"
 _MASKABLE_FIELDS = ("to", "cc")
-
-
-@dataclass(frozen=True)
-class ArchiveAttachment:
-    """A file MHonArc saved from a non-text part: absolute `url`, original `name`."""
-
-    url: str
-    name: str
-    description: str
 
 
 @dataclass(frozen=True)
@@ -242,12 +234,12 @@ def _links(url: str, section: str) -> tuple[str, ...]:
 
 
 def _attachments(
-    url: str, derived: list[str], links: tuple[AttachmentLink, ...]
+    url: str, derived: list[str], links: tuple[ArchiveAttachment, ...]
 ) -> tuple[ArchiveAttachment, ...]:
     result: dict[str, ArchiveAttachment] = {}
     for link in links:
-        absolute = urljoin(url, link.href)
-        result.setdefault(absolute, ArchiveAttachment(absolute, link.name, link.description))
+        absolute = urljoin(url, link.url)
+        result.setdefault(absolute, dataclasses.replace(link, url=absolute))
     for name in derived:
         absolute = urljoin(url, name)
         result.setdefault(absolute, ArchiveAttachment(absolute, name.rpartition("/")[2], ""))

@@ -24,7 +24,8 @@ import re
 from collections.abc import Mapping
 from email.message import EmailMessage
 
-from reviewbot.archive.page import ArchiveAttachment, ArchivePage
+from reviewbot.archive.body import ArchiveAttachment
+from reviewbot.archive.page import ArchivePage
 from reviewbot.mail import POLICY, as_bytes, parse_bytes
 
 _ATTACHMENT_POLICY = POLICY.clone(max_line_length=76)
