@@ -126,17 +126,17 @@ def _start_httpd(
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """The socket already listens (httpd inherits it), so one request waits for httpd itself."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
+    while (remaining := deadline - time.monotonic()) > 0:
         if process.poll() is not None:
             raise RuntimeError(f"public-inbox-httpd exited: {_tail(log)}")
         try:
-            with _NO_PROXY.open(url, timeout=2) as answer:
+            with _NO_PROXY.open(url, timeout=remaining) as answer:
                 if answer.status == 200:
                     return
         except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.02)
+            continue  # httpd still loading: the next request queues on the open socket
     raise RuntimeError(f"public-inbox-httpd did not answer {url}: {_tail(log)}")
 
 
