@@ -13,25 +13,25 @@ from reviewbot.errors import ReviewbotError
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _common_options() -> argparse.ArgumentParser:
-    """Options every subcommand accepts, before or after its name."""
+def _common_options(prefix: str = "") -> argparse.ArgumentParser:
+    """Options every command accepts, before or after its name (`prefix` keeps them apart)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "-c",
-        dest="overrides",
+        dest=f"{prefix}overrides",
         action="append",
         metavar="KEY=VALUE",
-        default=argparse.SUPPRESS,
+        default=[],
         help="override a setting (repeatable)",
     )
     common.add_argument(
-        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+        "-q", "--quiet", dest=f"{prefix}quiet", action="store_true", help="no progress bar"
     )
     common.add_argument(
         "-d",
         "--debug",
+        dest=f"{prefix}debug",
         action="store_true",
-        default=argparse.SUPPRESS,
         help="show tracebacks of internal errors",
     )
     return common
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="reviewbot",
-        parents=[common],
+        parents=[_common_options("global_")],
         description="Review Xen-devel patches: fetch threads, collect trailers, apply, check.",
     )
     parser.add_argument("--version", action="version", version=f"reviewbot {__version__}")
@@ -109,9 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; ReviewbotError becomes one line on stderr and a non-zero exit."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name, default in (("overrides", []), ("quiet", False), ("debug", False)):
-        if not hasattr(args, name):
-            setattr(args, name, default)
+    args.overrides = [*args.global_overrides, *args.overrides]
+    args.quiet = args.quiet or args.global_quiet
+    args.debug = args.debug or args.global_debug
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -123,3 +123,11 @@ def test_the_core_imports_without_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_options_before_and_after_the_command_add_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["-c", "http.timeout=3", "config", "-c", "http.retries=1"]) == 0
+    shown = capsys.readouterr().out
+    assert "http.timeout = 3.0" in shown and "http.retries = 1" in shown
