@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from reviewbot.archive.index import IndexThread, parse_thread_index
 from reviewbot.archive.page import ArchivePage, parse_page
@@ -26,15 +25,6 @@ from reviewbot.progress import Progress
 from reviewbot.store import Resource, Store
 
 MAX_MONTHS = 24
-
-
-@dataclass
-class CrawlResult:
-    """What a crawl found: the Message-IDs of the thread's pages and what went wrong."""
-
-    start_id: str
-    page_ids: set[str] = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
 
 
 MonthKey = tuple[int, int]
@@ -101,8 +91,8 @@ class ArchiveCrawler:
 
     async def crawl(
         self, start: ArchivePage, skip: Callable[[str, str], bool] | None = None
-    ) -> CrawlResult:
-        """Everything of `start`'s thread the archive holds.
+    ) -> list[str]:
+        """Store everything of `start`'s thread the archive holds; return what went wrong.
 
         `skip(subject, author)` says an index entry is already known from a pristine source,
         so its page need not be fetched.
@@ -124,9 +114,7 @@ class ArchiveCrawler:
             if not newly:
                 break
             await asyncio.gather(*(self._load_index(loc) for loc in newly.values()))
-        result = CrawlResult(start.message_id, warnings=self._warnings)
-        result.page_ids = {page.message_id for page in self._pages.values()}
-        return result
+        return self._warnings
 
     # -- discovery ----------------------------------------------------------------------------
 

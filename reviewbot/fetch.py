@@ -168,9 +168,9 @@ async def _fetch_archive(
                 f"<{first.message_id}> is not on {settings.lore_url}: "
                 "messages are rebuilt from the archive's HTML"
             )
-    result = await crawler.crawl(first, skip=_known_from(pristine) if pristine else None)
+    crawl_warnings = await crawler.crawl(first, skip=_known_from(pristine) if pristine else None)
     thread = _from_store(store, first.message_id)
-    warnings += result.warnings
+    warnings += crawl_warnings
     return FetchResult(thread, warnings)
 
 

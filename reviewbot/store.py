@@ -164,14 +164,6 @@ class Store:
         """Whether the store holds this Message-ID."""
         return bool(self._read("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)))
 
-    def pristine_ids(self, message_ids: Iterable[str]) -> set[str]:
-        """Those of `message_ids` stored as original mail."""
-        return {
-            mid
-            for mid in message_ids
-            if self._read("SELECT 1 FROM messages WHERE message_id = ? AND pristine = 1", (mid,))
-        }
-
     def connected_ids(self, message_id: str) -> set[str]:
         """Every stored Message-ID linked to `message_id` by references, in either direction."""
         seen = {message_id}
@@ -219,8 +211,3 @@ class Store:
         """The Message-ID of a stored archive page."""
         rows = self._read("SELECT message_id FROM resources WHERE url = ?", (url,))
         return str(rows[0][0]) if rows and rows[0][0] else None
-
-    def urls_for_message(self, message_id: str) -> list[str]:
-        """Archive pages stored for a Message-ID."""
-        rows = self._read("SELECT url FROM resources WHERE message_id = ?", (message_id,))
-        return [url for (url,) in rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from email.message import EmailMessage
 from functools import cache
@@ -13,6 +12,7 @@ import pytest
 from reviewbot.archive import ArchivePage, html_to_text, parse_page
 from reviewbot.archive.body import mask_addresses, render_body, unflow
 from reviewbot.mail import parse_bytes, split_mbox
+from tests.support.tools import require_tools
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SITE = "https://lists.xenproject.org/archives/html/xen-devel"
@@ -297,8 +297,8 @@ sig
 
 
 @pytest.mark.mhonarc
-@pytest.mark.skipif(shutil.which("mhonarc") is None, reason="needs mhonarc (Debian package)")
 def test_losses_on_fresh_mhonarc_output(tmp_path: Path) -> None:
+    require_tools("mhonarc", "mhonarc")
     mbox = tmp_path / "edge.mbox"
     mbox.write_bytes(EDGE_MBOX)
     out = tmp_path / "xen-devel" / "2019-07"

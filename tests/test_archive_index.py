@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from reviewbot.archive import IndexEntry, ThreadIndex, parse_date_index, parse_thread_index
 from reviewbot.errors import ParseError
+from tests.support.tools import require_tools
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ARCHIVE = FIXTURES / "archive" / "xen-devel"
@@ -111,8 +111,8 @@ def test_truncated_and_empty_index() -> None:
 
 
 @pytest.mark.mhonarc
-@pytest.mark.skipif(shutil.which("mhonarc") is None, reason="needs mhonarc (Debian package)")
 def test_paged_thread_index_from_real_mhonarc(tmp_path: Path) -> None:
+    require_tools("mhonarc", "mhonarc")
     paging = tmp_path / "paging.rc"
     paging.write_text("<MultiPg>\n<IdxSize>\n4\n</IdxSize>\n")
     out = tmp_path / "xen-devel" / "2019-07"
