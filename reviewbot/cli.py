@@ -72,6 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--json", action="store_true", help="print the thread as JSON")
     fetch.set_defaults(handler=_run_fetch)
 
+    am = commands.add_parser(
+        "am",
+        parents=[common],
+        help="write an am-ready mbox with every collected trailer",
+        description="Fetch a thread, pick a version of its series, collect who reviewed, "
+        "acked and tested which patch, and write the patches as an mbox for git am.",
+    )
+    _add_spec_options(am)
+    am.add_argument("-o", "--output", metavar="FILE", help="where to write the mbox (- for stdout)")
+    am.add_argument("--json", action="store_true", help="print the series and trailers as JSON")
+    am.add_argument(
+        "-v", "--version", dest="version", metavar="N", help="the version to take (default: newest)"
+    )
+    am.add_argument(
+        "--tree",
+        metavar="DIR",
+        help="a Xen git tree whose MAINTAINERS, .mailmap and history recover masked addresses",
+    )
+    am.set_defaults(handler=_run_am)
+
     demo = commands.add_parser(
         "demo",
         parents=[common],
@@ -89,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_fetch(args: argparse.Namespace) -> int:
     from reviewbot.commands.fetch import run
+
+    return run(args)
+
+
+def _run_am(args: argparse.Namespace) -> int:
+    from reviewbot.commands.am import run
 
     return run(args)
 

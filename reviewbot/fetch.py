@@ -14,6 +14,7 @@ from reviewbot.config import Settings
 from reviewbot.errors import NotFoundError, SpecError, StoreError
 from reviewbot.mail import split_mbox, subject_key
 from reviewbot.models import Message
+from reviewbot.people import thread_people
 from reviewbot.progress import Progress
 from reviewbot.spec import ArchiveSpec, InboxSpec, LocalSpec, Spec
 from reviewbot.store import Resource, Store
@@ -40,12 +41,19 @@ def fetch(
     offline: bool = False,
     message_id: str | None = None,
 ) -> FetchResult:
-    """Fetch the thread `spec` names into `store` and return it."""
+    """Fetch the thread `spec` names into `store` and return it.
+
+    Every unmasked address the thread shows goes into the store's address book, where later
+    threads rebuilt from the archive's HTML find what their masked addresses were.
+    """
     if isinstance(spec, LocalSpec):
-        return _fetch_local(spec, store, message_id)
-    if offline:
+        result = _fetch_local(spec, store, message_id)
+    elif offline:
         return FetchResult(_from_store(store, _offline_anchor(spec, store)))
-    return asyncio.run(_fetch_online(spec, settings, store, progress))
+    else:
+        result = asyncio.run(_fetch_online(spec, settings, store, progress))
+    store.remember_addresses(thread_people(result.thread))
+    return result
 
 
 def _fetch_local(spec: LocalSpec, store: Store, message_id: str | None) -> FetchResult:

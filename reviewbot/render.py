@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC
 from pathlib import Path
 
@@ -35,13 +36,19 @@ def _when(message: Message) -> str:
     return message.sent_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def tree_lines(thread: Thread) -> list[str]:
-    """One line per message in reply order, drawn as a tree; patches marked `P`."""
+def tree_lines(thread: Thread, notes: Mapping[str, str] | None = None) -> list[str]:
+    """One line per message in reply order, drawn as a tree; patches marked `P`.
+
+    `notes` adds text after a message's subject (the trailer counts of a patch).
+    """
     lines: list[str] = []
+    notes = notes or {}
 
     def draw(message: Message, lead: str, branch: str) -> None:
+        note = notes.get(message.message_id)
         lines.append(
             f"{_mark(message)} {lead}{branch}{message.subject or '(no subject)'}"
+            f"{'  [' + note + ']' if note else ''}"
             f"  — {message.author}, {_when(message)}{_flags(message)}"
         )
         replies = thread.children(message.message_id)

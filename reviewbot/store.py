@@ -1,4 +1,5 @@
-"""The local store: raw messages keyed by Message-ID, and the HTTP resources they came from.
+"""The local store: raw messages keyed by Message-ID, the HTTP resources they came from, and an
+address book of every unmasked address seen.
 
 One SQLite file (WAL mode). Every write is its own transaction, so a crash or Ctrl-C keeps
 everything written before it and nothing half-written.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewbot.errors import StoreError
+from reviewbot.identity import Person
 from reviewbot.models import Message
 
 _SCHEMA = """
@@ -40,6 +42,12 @@ CREATE TABLE IF NOT EXISTS resources (
     fetched_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS resources_by_message ON resources (message_id);
+CREATE TABLE IF NOT EXISTS addresses (
+    address TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    seen INTEGER NOT NULL,
+    last_seen REAL NOT NULL
+);
 """
 
 
@@ -211,3 +219,30 @@ class Store:
         """The Message-ID of a stored archive page."""
         rows = self._read("SELECT message_id FROM resources WHERE url = ?", (url,))
         return str(rows[0][0]) if rows and rows[0][0] else None
+
+    # -- address book -----------------------------------------------------------------------
+
+    def remember_addresses(self, people: Iterable[Person]) -> None:
+        """Count each unmasked address as seen once more, in one transaction.
+
+        The address keeps its first spelling; a non-empty name replaces the one stored.
+        Masked addresses are skipped, and nothing is written (no file made) when none is left.
+        """
+        unmasked = [person for person in people if not person.masked and "@" in person.address]
+        if not unmasked:
+            return
+        now = time.time()
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO addresses VALUES (?, ?, 1, ?) ON CONFLICT (address) DO UPDATE SET "
+                "seen = seen + 1, last_seen = excluded.last_seen, "
+                "name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END",
+                [(person.address, person.name, now) for person in unmasked],
+            )
+
+    def known_addresses(self) -> list[Person]:
+        """Every remembered address with its latest name, the most often seen first."""
+        rows = self._read(
+            "SELECT name, address FROM addresses ORDER BY seen DESC, address COLLATE NOCASE", ()
+        )
+        return [Person(name, address) for name, address in rows]

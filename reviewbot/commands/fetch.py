@@ -6,44 +6,46 @@ import argparse
 import sys
 from pathlib import Path
 
-from reviewbot.config import load_settings
-from reviewbot.fetch import FetchResult, fetch
-from reviewbot.mail import normalize_msgid
-from reviewbot.paths import store_file
-from reviewbot.progress import progress_for
+from reviewbot.addressbook import AddressBook
+from reviewbot.attribution import review_series, thread_address_book
+from reviewbot.commands.thread import fetch_thread
+from reviewbot.errors import SpecError
+from reviewbot.fetch import FetchResult
 from reviewbot.render import summary_line, thread_json, tree_lines, write_thread_mbox
-from reviewbot.spec import LocalSpec, parse_spec
-from reviewbot.store import Store
+from reviewbot.render_review import art_counts
+from reviewbot.series import build_series
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch, then print the tree (or JSON) and write the mbox; 1 when the thread is incomplete."""
-    settings = load_settings(args.overrides)
-    spec = parse_spec(args.spec)
-    message_id = normalize_msgid(args.msgid) if args.msgid else None
     output = Path(args.output) if args.output else None
     if output is not None and not output.parent.is_dir():
-        from reviewbot.errors import SpecError
-
         raise SpecError(f"cannot write {output}: no directory {output.parent}", "create it first")
-    offline = args.offline and not isinstance(spec, LocalSpec)
-    progress = progress_for("fetching", quiet=args.quiet or args.json)
-    try:
-        with Store.open(store_file(), create=not offline) as store:
-            result = fetch(spec, settings, store, progress, offline=offline, message_id=message_id)
-    finally:
-        progress.close()
-    _report(result, args, output)
+    result, known = fetch_thread(args)
+    _report(result, args, output, known)
     return 1 if result.warnings else 0
 
 
-def _report(result: FetchResult, args: argparse.Namespace, output: Path | None) -> None:
+def patch_counts(result: FetchResult, known: AddressBook) -> dict[str, str]:
+    """`A:1 R:2 T:1` for every patch of every version in the thread."""
+    series = build_series(result.thread)
+    book = thread_address_book(series, known)
+    counts: dict[str, str] = {}
+    for version in series.versions:
+        for patch_review in review_series(series, version, book).patches:
+            counts.setdefault(patch_review.patch.message_id, art_counts(patch_review))
+    return counts
+
+
+def _report(
+    result: FetchResult, args: argparse.Namespace, output: Path | None, known: AddressBook
+) -> None:
     if output is not None:
         write_thread_mbox(result.thread, output)
     if args.json:
         print(thread_json(result.thread))
     else:
-        print("\n".join(tree_lines(result.thread)))
+        print("\n".join(tree_lines(result.thread, patch_counts(result, known))))
         if not args.quiet:
             print(summary_line(result.thread))
             if output is not None:
