@@ -65,7 +65,9 @@ def test_seed_thread_from_the_reply_page(
 def test_tree_output_marks_the_patch(archive: FaultyServer, capsys: pytest.CaptureFixture[str]):
     assert main(["fetch", archive.url(path_of(SEED_PATCH))]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("P [Xen-devel] [PATCH] x86/ctxt-switch: Document and improve GDT")
+    assert lines[0].startswith(
+        "P [Xen-devel] [PATCH] x86/ctxt-switch: Document and improve GDT handling  [A:0 R:2 T:1]"
+    )
     assert "Andrew Cooper" in lines[0] and "[html; masked]" in lines[0]
     assert lines[1].startswith("· ├─ Re:") and "Juergen Gross" in lines[1]
     assert lines[2].startswith("· │  └─ Re:") and "Andrew Cooper" in lines[2]

@@ -29,13 +29,17 @@ def run(args: argparse.Namespace) -> int:
     review = review_series(series, version, book)
     target = output or Path.cwd() / default_mbox_name(review)
     _write(review, book, target)
+    # with the mbox on stdout, the report goes to stderr
+    report = sys.stderr if target == _STDOUT else sys.stdout
     if args.json:
-        print(review_json_text(review))
+        print(review_json_text(review), file=report)
     else:
-        print("\n".join(summary_lines(review)))
+        print("\n".join(summary_lines(review)), file=report)
         if not args.quiet:
             where = "stdout" if target == _STDOUT else target
-            print(f"wrote {len(review.patches)} patches to {where}")
+            print(f"wrote {len(review.patches)} patches to {where}", file=report)
+            if target != _STDOUT:
+                print(f"apply with: git am --patch-format=mboxrd {target}", file=report)
     for warning in result.warnings:
         print(f"reviewbot: warning: {warning}", file=sys.stderr)
     return 1 if review.revision.missing or result.warnings else 0
