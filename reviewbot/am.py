@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from email.message import EmailMessage
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr
 
 from reviewbot.addressbook import AddressBook
 from reviewbot.attribution import PatchReview, Review
 from reviewbot.identity import MASKED, Person
 from reviewbot.mail import POLICY, as_bytes
+from reviewbot.models import Message
+from reviewbot.people import sender_of
 from reviewbot.subject import Subject
 
 _SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -33,7 +35,7 @@ def am_message(review: PatchReview, book: AddressBook) -> EmailMessage:
     patch = review.patch
     source = patch.message
     mail = EmailMessage(policy=POLICY)
-    mail["From"] = _unmasked_sender(source.from_, book)
+    mail["From"] = _author(source, book)
     mail["Date"] = source.date
     mail["Subject"] = am_subject(patch.subject)
     mail["Message-ID"] = f"<{source.message_id}>"
@@ -47,14 +49,16 @@ def am_subject(subject: Subject) -> str:
     return f"{tag} {subject.title}" if tag else subject.title
 
 
-def _unmasked_sender(sender: str, book: AddressBook) -> str:
-    name, address = parseaddr(sender)
-    person = Person(name, address)
+def _author(message: Message, book: AddressBook) -> str:
+    """The patch author: the sender, DMARC rewriting undone, a masked address recovered."""
+    person = sender_of(message)
+    if person is None:
+        return message.from_
     if person.masked:
         resolved = book.resolve(person).person
         if resolved is not None:
-            return formataddr((name, resolved.address))
-    return sender
+            person = Person(person.name, resolved.address)
+    return formataddr((person.name, person.address))
 
 
 def am_body(review: PatchReview, book: AddressBook) -> str:

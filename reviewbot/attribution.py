@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from reviewbot.addressbook import AddressBook, Resolution
-from reviewbot.identity import Aliases, Person, addresses_in, parse_person, same_person
+from reviewbot.identity import Aliases, Person, addresses_in, same_person
 from reviewbot.mailtext import body_text
 from reviewbot.models import Message
-from reviewbot.people import addressees, senders
+from reviewbot.people import addressees, sender_of, senders
 from reviewbot.series import Patch, Revision, Series
 from reviewbot.subject import Version, title_key
 from reviewbot.trailers import TrailerLine, find_trailers, scope_patches
@@ -192,7 +192,7 @@ def _reply_trailers(message: Message, book: AddressBook, aliases: Aliases) -> li
     """The trailers a reply gives, each checked against its sender and resolved."""
     text = body_text(message)
     lines = text.split("\n")
-    sender = parse_person(message.from_)
+    sender = sender_of(message)
     version = Version(1)
     found: list[Trailer] = []
     for line in find_trailers(text, reply=True):

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from email.utils import getaddresses
+import re
+from email.utils import getaddresses, parseaddr
 
 from reviewbot.identity import Person
 from reviewbot.models import Message
 from reviewbot.threads import Thread
 
+_VIA_LIST = re.compile(r"^(?P<name>.*?)\s+via\s+\S+$", re.IGNORECASE)
+
+
+def sender_of(message: Message) -> Person | None:
+    """Who wrote a mail, undoing Mailman's DMARC From rewriting.
+
+    Mailman rewrites a DMARC-protected sender to `Name via Xen-devel <xen-devel@...>` and keeps
+    the original in `X-Original-From` or `Reply-To`; those are used when the From says "via".
+    """
+    name, address = parseaddr(message.from_)
+    if not address:
+        return None
+    munged = _VIA_LIST.match(name)
+    if munged is None:
+        return Person(name, address)
+    mail = message.email()
+    for header in ("X-Original-From", "Reply-To"):
+        for original in _people([str(v) for v in mail.get_all(header, [])]):
+            if not original.name or original.name.casefold() == munged["name"].casefold():
+                return Person(original.name or munged["name"], original.address)
+    return Person(munged["name"], address)
+
 
 def senders(thread: Thread) -> list[Person]:
-    """The From of every message (unmasked even in archive copies: MHonArc's X-From-R13)."""
-    return [person for m in thread.messages.values() for person in _people([m.from_])]
+    """Who wrote each message (unmasked even in archive copies: MHonArc's X-From-R13)."""
+    return [p for m in thread.messages.values() if (p := sender_of(m)) is not None]
 
 
 def addressees(message: Message) -> list[Person]:

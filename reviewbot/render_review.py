@@ -5,8 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reviewbot.am import am_subject
 from reviewbot.attribution import ACKED, REVIEWED, TESTED, Origin, PatchReview, Review, Trailer
 from reviewbot.series import Revision
+
+
+_SOURCES = {
+    "thread-from": "the sender's From",
+    "thread": "the thread",
+    "address-book": "the address book",
+    "tree-maintainers": "MAINTAINERS",
+    "tree-mailmap": ".mailmap",
+    "tree-git": "git history",
+}
 
 
 def art_counts(review: PatchReview) -> str:
@@ -32,21 +43,41 @@ def _provenance(trailer: Trailer) -> str:
     if trailer.unresolved:
         parts.append("address masked, not recovered")
     elif trailer.resolution is not None and trailer.resolution.person is not None:
-        parts.append(f"address from {trailer.resolution.source}")
+        parts.append(f"unmasked from {_SOURCES.get(trailer.resolution.source, 'elsewhere')}")
     parts.append(f"<{trailer.from_message}>")
     return "  (" + "; ".join(parts) + ")"
 
 
+def _version_label(revision: Revision) -> str:
+    """`v1 (RFC)`, `v2 (RESEND)`: the version with the flags its mails were sent with."""
+    subjects = [p.subject for p in revision.own_patches]
+    flags = [
+        name
+        for name, on in (
+            ("RFC", any(s.rfc for s in subjects)),
+            ("RESEND", any(s.resend for s in subjects)),
+        )
+        if on
+    ]
+    return f"{revision.version} ({', '.join(flags)})" if flags else str(revision.version)
+
+
 def _version_line(review: Review) -> str:
     revision = review.revision
-    versions = ", ".join(str(v) for v in review.series.versions)
+    series = review.series
+    versions = ", ".join(_version_label(series.revisions[v]) for v in series.versions)
     cover = f"cover <{revision.cover.message_id}>" if revision.cover else "no cover letter"
     inherited = (
         f"; patches not re-sent are taken from {revision.inherited_from}"
         if revision.inherited_from
         else ""
     )
-    return f"{revision.title}\n  {revision.version} of [{versions}], {cover}{inherited}"
+    first = revision.ordered[0].subject
+    prefixes = f", prefixes {' '.join(first.prefixes)}" if first.prefixes else ""
+    return (
+        f"{revision.title}\n  {_version_label(revision)} of [{versions}], {cover}"
+        f"{prefixes}{inherited}"
+    )
 
 
 def summary_lines(review: Review) -> list[str]:
@@ -62,6 +93,12 @@ def summary_lines(review: Review) -> list[str]:
             mark = "+ " if trailer.origin is not Origin.EXISTING else "  "
             note = _provenance(trailer) if trailer.origin is not Origin.EXISTING else ""
             lines.append(f"      {mark}{trailer.line()}{note}")
+    totals = " ".join(
+        f"{letter}:{sum(p.count(name) for p in review.patches)}"
+        for letter, name in (("A", ACKED), ("R", REVIEWED), ("T", TESTED))
+    )
+    new = sum(t.origin is not Origin.EXISTING for p in review.patches for t in p.trailers)
+    lines.append(f"  {len(review.patches)} patches, {new} trailers added; total {totals}")
     lines += _problem_lines(review, revision)
     return lines
 
@@ -128,7 +165,8 @@ def review_json(review: Review) -> dict[str, Any]:
             "patches": [
                 {
                     "index": p.patch.index,
-                    "subject": p.patch.subject.raw,
+                    "subject": am_subject(p.patch.subject),
+                    "sent_subject": p.patch.subject.raw,
                     "message_id": p.patch.message_id,
                     "version": str(p.patch.version),
                     "trailers": [_trailer_json(t) for t in p.trailers],

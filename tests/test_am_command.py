@@ -118,7 +118,10 @@ def test_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert [p["index"] for p in series["patches"]] == [1, 2, 3]
     second = series["patches"][1]
     assert second["message_id"] == "20190722090530.11893-1-roger.pau@citrix.com"
-    assert second["subject"].startswith("[Xen-devel] [PATCH v2.1 2/3]")
+    assert second["subject"] == (
+        "[PATCH v2.1 2/3] x86/vpci: don't unmask MSI-X entries with memory decoding disabled"
+    )
+    assert second["sent_subject"].startswith("[Xen-devel] [PATCH v2.1 2/3]")
     assert [(t["name"], t["value"], t["scope"], t["origin"]) for t in second["trailers"]] == [
         ("Signed-off-by", "Roger Pau Monné <roger.pau@citrix.com>", None, "existing"),
         ("Reviewed-by", "Paul Durrant <paul.durrant@citrix.com>", None, "existing"),
