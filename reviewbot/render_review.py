@@ -9,7 +9,6 @@ from reviewbot.am import am_subject
 from reviewbot.attribution import ACKED, REVIEWED, TESTED, Origin, PatchReview, Review, Trailer
 from reviewbot.series import Revision
 
-
 _SOURCES = {
     "thread-from": "the sender's From",
     "thread": "the thread",
@@ -127,8 +126,11 @@ def _problem_lines(review: Review, revision: Revision) -> list[str]:
             f"<{trailer.from_message}>"
         )
     for trailer in review.unresolved:
+        candidates = trailer.resolution.candidates if trailer.resolution else ()
+        could_be = f" (could be {' or '.join(p.address for p in candidates)})" if candidates else ""
         lines.append(
-            f"masked address kept: {trailer.name}: {trailer.value} <{trailer.from_message}>; "
+            f"masked address kept: {trailer.name}: {trailer.value}{could_be} "
+            f"<{trailer.from_message}>; "
             "give --tree DIR to look it up in MAINTAINERS and git history"
         )
     for trailer in review.unattributed:
