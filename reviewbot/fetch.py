@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -51,6 +50,8 @@ def fetch(
     elif offline:
         return FetchResult(_from_store(store, _offline_anchor(spec, store)))
     else:
+        import asyncio  # only online fetches need the event loop
+
         result = asyncio.run(_fetch_online(spec, settings, store, progress))
     store.remember_addresses(thread_people(result.thread))
     return result

@@ -12,10 +12,7 @@ import email.policy
 import re
 from email.parser import BytesParser
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Tag
-
-from reviewbot.archive.body import unflow
+from reviewbot.flowed import unflow
 from reviewbot.models import Message
 
 #: Mailman 2.1's xen-devel footer: 47 underscores (optional), the list name, its address (maybe
@@ -33,11 +30,6 @@ LIST_FOOTER: re.Pattern[str] = re.compile(
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "text/x-diff-patch"})
 _PATCH_NAME = re.compile(r"\.(?:patch|diff)$", re.IGNORECASE)
 _FAST_PARSER = BytesParser(policy=email.policy.compat32)
-_XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*>")
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "tr", "li", "ul", "ol", "table", "blockquote", "pre", "hr"}
-    | {"h1", "h2", "h3", "h4", "h5", "h6"}
-)
 _FLOWED_MARK = "\ufdd0"  # a noncharacter: never in mail text
 
 
@@ -69,6 +61,8 @@ def body_text(message: Message) -> str:
             html.append(_part_text(part))
     texts = [text for text in inline + attached if text]
     if not texts:
+        from reviewbot.htmltext import html_text  # bs4 is slow to import: only for HTML mail
+
         texts = [text for text in (_trim(html_text(markup)) for markup in html) if text]
     return "\n".join(texts)
 
@@ -81,40 +75,6 @@ def strip_list_footer(text: str) -> str:
     if not found or text[found[-1].end() :].strip():
         return text
     return text[: found[-1].start()]
-
-
-def html_text(markup: str) -> str:
-    """Crude text of an HTML part: tags dropped, blocks and `<br>` as line breaks.
-
-    Whitespace is collapsed except inside `<pre>`; scripts and styles are dropped.
-    """
-    if "<" not in markup:
-        return markup
-    soup = BeautifulSoup(_XML_PROLOG.sub("", markup), "html.parser")
-    for hidden in soup.find_all(["script", "style", "head"]):
-        hidden.decompose()
-    out: list[str] = []
-    _render(soup, out, in_pre=False)
-    lines = [line.rstrip() for line in "".join(out).split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
-
-
-def _render(node: Tag, out: list[str], *, in_pre: bool) -> None:
-    for child in node.children:
-        if isinstance(child, Tag):
-            name = child.name.lower()
-            if name == "br":
-                out.append("\n")
-                continue
-            block = name in _BLOCK_TAGS
-            if block:
-                out.append("\n")
-            _render(child, out, in_pre=in_pre or name == "pre")
-            if block:
-                out.append("\n")
-        elif isinstance(child, NavigableString) and type(child) is NavigableString:
-            out.append(str(child) if in_pre else re.sub(r"\s+", " ", str(child)))
 
 
 def _leaf_parts(mail: email.message.Message) -> list[email.message.Message]:

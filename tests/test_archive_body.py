@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reviewbot.archive import ArchivePage, html_to_text, parse_page
-from reviewbot.archive.body import mask_addresses, render_body, unflow
+from reviewbot.archive.body import mask_addresses, render_body
+from reviewbot.flowed import unflow
 from reviewbot.mail import parse_bytes, split_mbox
 from tests.support.tools import require_tools
 

@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from reviewbot.archive import ArchivePage, parse_page, rebuild_message
-from reviewbot.archive.body import mask_addresses, unflow
+from reviewbot.archive.body import mask_addresses
 from reviewbot.archive.rebuild import rebuild_bytes
+from reviewbot.flowed import unflow
 from reviewbot.mail import as_bytes, msgids_in, parse_bytes, split_mbox
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from reviewbot.htmltext import html_text
 from reviewbot.mail import as_bytes, split_mbox
-from reviewbot.mailtext import LIST_FOOTER, body_text, html_text, strip_list_footer
+from reviewbot.mailtext import LIST_FOOTER, body_text, strip_list_footer
 from reviewbot.models import Message
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.archive.body import unflow
 from reviewbot.archive.page import parse_page
 from reviewbot.archive.rebuild import rebuild_bytes
+from reviewbot.flowed import unflow
 from reviewbot.mail import split_mbox
 from reviewbot.models import Message
 from reviewbot.trailers import (

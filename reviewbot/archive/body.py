@@ -47,6 +47,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from reviewbot.flowed import quote_line as _quote_line
+
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b([^>]*)>|<!--.*?-->", re.S)
 _ATTACHMENT_BLOCKS = (
     re.compile(
@@ -132,34 +134,6 @@ def has_masked_address(text: str) -> bool:
     return _MASKED.search(text) is not None
 
 
-def unflow(text: str) -> str:
-    """Decode format=flowed (RFC 3676) the way MHonArc reads it, for comparisons.
-
-    Per line: count the leading `>` (quote depth), drop one stuffing space, then a line ending
-    in a space (other than `-- `) is joined with the next line of the same depth. The result
-    is written as `">" * depth + " " + text` lines.
-    """
-    out: list[str] = []
-    depth_open: int | None = None
-    parts: list[str] = []
-    body = text[:-1] if text.endswith("\n") else text
-    for line in body.split("\n") if text else []:
-        depth = len(line) - len(line.lstrip(">"))
-        content = line[depth:]
-        content = content[1:] if content.startswith(" ") else content
-        if depth_open is not None and depth != depth_open:
-            out.append(_quote_line(depth_open, "".join(parts)))
-            depth_open, parts = None, []
-        depth_open = depth
-        parts.append(content)
-        if not content.endswith(" ") or content == "-- ":
-            out.append(_quote_line(depth, "".join(parts)))
-            depth_open, parts = None, []
-    if depth_open is not None:
-        out.append(_quote_line(depth_open, "".join(parts)))
-    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
-
-
 def _lines(text: str) -> list[str]:
     """Split after each newline only (form feeds and other breaks stay inside a line)."""
     lines = text.split("\n")
@@ -167,12 +141,6 @@ def _lines(text: str) -> list[str]:
     if lines[-1]:
         result.append(lines[-1])
     return result
-
-
-def _quote_line(depth: int, text: str) -> str:
-    if depth == 0:
-        return text
-    return ">" * depth + (" " + text if text else "")
 
 
 def _cut_attachments(fragment: str) -> tuple[str, tuple[ArchiveAttachment, ...]]:
