@@ -146,9 +146,11 @@ def thread_address_book(series: Series, extra: AddressBook | None = None) -> Add
     """Every unmasked address the thread shows: senders first, then headers and bodies."""
     book = AddressBook()
     book.extend(senders(series.thread), "thread-from")
-    for message in series.thread.messages.values():
-        book.extend(addressees(message), "thread")
-        book.extend(addresses_in(body_text(message)), "thread")
+    # Other addresses only matter for recovering masked ones: skip them for pristine threads.
+    if any(message.masked for message in series.thread.messages.values()):
+        for message in series.thread.messages.values():
+            book.extend(addressees(message), "thread")
+            book.extend(addresses_in(body_text(message)), "thread")
     return book.merge(extra) if extra is not None else book
 
 

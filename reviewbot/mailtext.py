@@ -11,6 +11,7 @@ import email.message
 import email.policy
 import re
 from email.parser import BytesParser
+from functools import lru_cache
 
 from reviewbot.flowed import unflow
 from reviewbot.models import Message
@@ -33,6 +34,7 @@ _FAST_PARSER = BytesParser(policy=email.policy.compat32)
 _FLOWED_MARK = "\ufdd0"  # a noncharacter: never in mail text
 
 
+@lru_cache(maxsize=4096)
 def body_text(message: Message) -> str:
     """The text a person reads in `message`: inline text/plain parts, then patch attachments.
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import email.policy
 import re
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 from reviewbot.identity import Person
@@ -10,6 +14,13 @@ from reviewbot.models import Message
 from reviewbot.threads import Thread
 
 _VIA_LIST = re.compile(r"^(?P<name>.*?)\s+via\s+\S+$", re.IGNORECASE)
+# Headers only, the old fast policy: this runs for every mail of large mailboxes.
+_HEADERS = BytesHeaderParser(policy=email.policy.compat32)
+
+
+def _header_values(message: Message, *names: str) -> list[str]:
+    head = _HEADERS.parsebytes(message.raw)
+    return [str(value) for name in names for value in head.get_all(name, [])]
 
 
 def sender_of(message: Message) -> Person | None:
@@ -24,9 +35,8 @@ def sender_of(message: Message) -> Person | None:
     munged = _VIA_LIST.match(name)
     if munged is None:
         return Person(name, address)
-    mail = message.email()
     for header in ("X-Original-From", "Reply-To"):
-        for original in _people([str(v) for v in mail.get_all(header, [])]):
+        for original in _people(_header_values(message, header)):
             if not original.name or original.name.casefold() == munged["name"].casefold():
                 return Person(original.name or munged["name"], original.address)
     return Person(munged["name"], address)
@@ -39,8 +49,7 @@ def senders(thread: Thread) -> list[Person]:
 
 def addressees(message: Message) -> list[Person]:
     """Everyone in To, Cc and Reply-To (masked in copies rebuilt from the archive)."""
-    mail = message.email()
-    return _people([str(v) for name in ("To", "Cc", "Reply-To") for v in mail.get_all(name, [])])
+    return _people(_header_values(message, "To", "Cc", "Reply-To"))
 
 
 def thread_people(thread: Thread) -> list[Person]:
@@ -53,4 +62,16 @@ def thread_people(thread: Thread) -> list[Person]:
 
 
 def _people(fields: list[str]) -> list[Person]:
-    return [Person(name, address) for name, address in getaddresses(fields) if "@" in address]
+    """The addresses in header values, RFC 2047 names decoded."""
+    return [
+        Person(_name(name), address) for name, address in getaddresses(fields) if "@" in address
+    ]
+
+
+def _name(encoded: str) -> str:
+    if "=?" not in encoded:
+        return encoded
+    try:
+        return " ".join(str(make_header(decode_header(encoded))).split())
+    except (LookupError, UnicodeError, HeaderParseError):
+        return encoded

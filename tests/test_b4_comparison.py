@@ -54,7 +54,7 @@ class AmPatch:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One hunk where b4's mbox and reviewbot's differ, and which one is right."""
+    """One difference between b4's am mbox and reviewbot's, and which one is right."""
 
     thread: str
     patch: int  # position in the am mbox, from 1
