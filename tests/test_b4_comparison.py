@@ -259,7 +259,7 @@ def b4_command() -> list[str]:
     script = Path(sysconfig.get_path("scripts")) / "b4"
     if script.is_file():
         return [sys.executable, str(script)]
-    require_tools("b4", "b4")
+    require_tools("pip:b4", "b4")
     return ["b4"]
 
 
