@@ -20,7 +20,6 @@ from reviewbot.models import Message
 from reviewbot.people import sender_of
 from reviewbot.subject import Subject
 
-_SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _DIFF_START = re.compile(r"^diff --git |^--- \S", re.MULTILINE)
 
 

@@ -154,14 +154,17 @@ def thread_address_book(series: Series, extra: AddressBook | None = None) -> Add
     return book.merge(extra) if extra is not None else book
 
 
-def review_series(
-    series: Series, version: Version | None = None, book: AddressBook | None = None
-) -> Review:
-    """Collect, attribute, check and resolve every trailer for one version of `series`."""
-    revision = series.revision(version)
-    book = book if book is not None else thread_address_book(series)
+@dataclass(frozen=True)
+class _Given:
+    """Every reply trailer of a thread: by the Message-ID of each patch it applies to."""
+
+    by_patch: dict[str, list[Trailer]]
+    unattributed: tuple[Trailer, ...]
+
+
+def _given(series: Series, book: AddressBook) -> _Given:
     aliases = book.aliases()
-    given: dict[str, list[Trailer]] = {}
+    by_patch: dict[str, list[Trailer]] = {}
     unattributed: list[Trailer] = []
     for message in series.thread.ordered():
         if series.role_of(message.message_id) is not None:
@@ -171,11 +174,32 @@ def review_series(
         if target is None:
             unattributed += trailers
             continue
-        for trailer, patch_ids in _targets(series, target, trailers, message):
+        for trailer, patch_ids in _targets(series, target, trailers):
             for patch_id in patch_ids:
-                given.setdefault(patch_id, []).append(trailer)
-    reviews = tuple(_patch_review(series, patch, given, book) for patch in revision.ordered)
-    return Review(series, revision, reviews, tuple(unattributed))
+                by_patch.setdefault(patch_id, []).append(trailer)
+    return _Given(by_patch, tuple(unattributed))
+
+
+def _review(series: Series, revision: Revision, given: _Given, book: AddressBook) -> Review:
+    reviews = tuple(
+        _patch_review(series, patch, given.by_patch, book) for patch in revision.ordered
+    )
+    return Review(series, revision, reviews, given.unattributed)
+
+
+def review_series(
+    series: Series, version: Version | None = None, book: AddressBook | None = None
+) -> Review:
+    """Collect, attribute, check and resolve every trailer for one version of `series`."""
+    revision = series.revision(version)
+    book = book if book is not None else thread_address_book(series)
+    return _review(series, revision, _given(series, book), book)
+
+
+def review_versions(series: Series, book: AddressBook) -> dict[Version, Review]:
+    """`review_series` for every version, the replies read once."""
+    given = _given(series, book)
+    return {v: _review(series, series.revisions[v], given, book) for v in series.versions}
 
 
 def _answered(series: Series, message: Message) -> str | None:
@@ -260,7 +284,7 @@ def _trailer(
 
 
 def _targets(
-    series: Series, target: str, trailers: list[Trailer], message: Message
+    series: Series, target: str, trailers: list[Trailer]
 ) -> Iterable[tuple[Trailer, list[str]]]:
     """Each trailer with the Message-IDs of the patches it applies to."""
     role = series.role_of(target)

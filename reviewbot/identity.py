@@ -18,9 +18,9 @@ MASKED = re.compile(r"[^\s@<>()\[\],;:\"]+@x+(?![\w-]|\.\w)")
 """An address whose domain the archive replaced by x's (`fullmatch` one, `finditer` in text)."""
 
 _NEEDS_QUOTES = re.compile(r'[()<>@,;:\\"\[\]]')
-_MAILTO_ECHO = re.compile(r"([^\s<>\[\]]+@[^\s<>\[\]]+?)\s*<mailto:\1>", re.IGNORECASE)
-_MAILTO_ANGLE = re.compile(r"<\s*mailto:", re.IGNORECASE)
-_MAILTO_SQUARE = re.compile(r"\[\s*mailto:([^\s\[\]<>]+@[^\s\[\]<>]+)\s*\]", re.IGNORECASE)
+_MAILTO_NESTED = re.compile(r"<([^<>\s]+)<mailto:[^<>\s]*>>")
+_MAILTO_AFTER = re.compile(r"(@[^\s<>\[\]]+>?)\s*[<\[]mailto:[^<>\[\]\s]*[>\]]")
+_MAILTO_ALONE = re.compile(r"[<\[]mailto:([^<>\[\]\s]*)[>\]]")
 _FOLDED_ADDRESS = re.compile(r"\r?\n[ \t]+(?=<[^<>\s]+@|\"[^\"\n]*\"\s*<)")
 _ANGLE = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -182,12 +182,22 @@ def _same_address(a: str, b: str) -> bool:
 # -- scanning ----------------------------------------------------------------------------------
 
 
+def strip_mailto(text: str) -> str:
+    """Undo the `mailto:` junk of mail converted from HTML.
+
+    `Name <a@b<mailto:a@b>>` and `a@b <mailto:a@b>` lose the echo, `<mailto:a@b>` and
+    `[mailto:a@b]` become `<a@b>`.
+    """
+    if "mailto:" not in text:
+        return text
+    text = _MAILTO_NESTED.sub(r"<\1>", text)
+    text = _MAILTO_AFTER.sub(r"\1", text)
+    return _MAILTO_ALONE.sub(r"<\1>", text)
+
+
 def _clean(text: str) -> str:
-    """Undo HTML-mail junk (`a@b <mailto:a@b>`, `[mailto:a@b]`) and folded header lines."""
-    text = _MAILTO_ECHO.sub(r"\1", text)
-    text = _MAILTO_ANGLE.sub("<", text)
-    text = _MAILTO_SQUARE.sub(r"<\1>", text)
-    return _FOLDED_ADDRESS.sub(" ", text)
+    """HTML-mail junk and folded header lines undone."""
+    return _FOLDED_ADDRESS.sub(" ", strip_mailto(text))
 
 
 def _scan(text: str, *, whole_name: bool, skip_message_ids: bool) -> list[Person]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import email.policy
 import re
 from collections.abc import Iterable, Iterator
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import BinaryIO
@@ -32,6 +34,19 @@ def parse_bytes(raw: bytes) -> EmailMessage:
 def as_bytes(message: EmailMessage) -> bytes:
     """Serialise a message with the 8-bit clean policy, LF line ends."""
     return message.as_bytes(policy=POLICY)
+
+
+def decode_words(text: str) -> str | None:
+    """A header value with its RFC 2047 encoded words decoded and whitespace collapsed.
+
+    None when an encoded word names an unknown charset or does not decode.
+    """
+    if "=?" not in text:
+        return " ".join(text.split())
+    try:
+        return " ".join(str(make_header(decode_header(text))).split())
+    except (LookupError, UnicodeError, HeaderParseError):
+        return None
 
 
 def normalize_msgid(text: str) -> str:

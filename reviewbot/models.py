@@ -7,17 +7,16 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.errors import HeaderParseError
-from email.header import Header, decode_header, make_header
+from email.header import Header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
 from reviewbot.errors import ParseError
-from reviewbot.mail import msgids_in, parse_bytes
+from reviewbot.identity import MASKED
+from reviewbot.mail import decode_words, msgids_in, parse_bytes
 
 _DIFF_START = re.compile(r"^(diff --git |--- \S.*\n\+\+\+ \S)", re.MULTILINE)
-_MASKED_ADDRESS = re.compile(r"[\w.+-]+@x+(?![\w.])")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FAST_PARSER = BytesParser(policy=email.policy.compat32)
 
@@ -68,8 +67,7 @@ class Message:
             in_reply_to=in_reply_to,
             references=references,
             is_patch=_DIFF_START.search(body) is not None,
-            masked=bool(mail.get("X-Reviewbot-Masked"))
-            or _MASKED_ADDRESS.search(sender) is not None,
+            masked=bool(mail.get("X-Reviewbot-Masked")) or MASKED.search(sender) is not None,
             defects=tuple(sorted(set(defects))),
         )
 
@@ -109,13 +107,11 @@ def _decoded(value: object, defects: list[str]) -> str:
     if isinstance(value, Header):
         value = str(value)
     text = str(value)
-    if "=?" not in text:
-        return " ".join(text.split())
-    try:
-        return " ".join(str(make_header(decode_header(text))).split())
-    except (LookupError, UnicodeError, HeaderParseError):
+    decoded = decode_words(text)
+    if decoded is None:
         defects.append("undecodable encoded-word in a header")
         return " ".join(text.split())
+    return decoded
 
 
 def _text_body(mail: email.message.Message) -> tuple[str, list[str]]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import email.policy
 import re
-from email.errors import HeaderParseError
-from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 from reviewbot.identity import Person
+from reviewbot.mail import decode_words
 from reviewbot.models import Message
 from reviewbot.threads import Thread
 
@@ -64,14 +63,7 @@ def thread_people(thread: Thread) -> list[Person]:
 def _people(fields: list[str]) -> list[Person]:
     """The addresses in header values, RFC 2047 names decoded."""
     return [
-        Person(_name(name), address) for name, address in getaddresses(fields) if "@" in address
+        Person(decode_words(name) or name, address)
+        for name, address in getaddresses(fields)
+        if "@" in address
     ]
-
-
-def _name(encoded: str) -> str:
-    if "=?" not in encoded:
-        return encoded
-    try:
-        return " ".join(str(make_header(decode_header(encoded))).split())
-    except (LookupError, UnicodeError, HeaderParseError):
-        return encoded

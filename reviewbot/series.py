@@ -12,7 +12,7 @@ the version before it. Two copies of one patch in a version (a RESEND) keep the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reviewbot.errors import SpecError
 from reviewbot.mailtext import body_text
@@ -196,21 +196,9 @@ def _with_inferred_versions(
             if source is None and parent in patches:
                 source = patches[parent].subject
             if source is not None and source.version_explicit:
-                patch = Patch(
-                    patch.message,
-                    _replace_version(patch.subject, source.version),
-                    patch.text,
-                    patch.body,
-                    patch.patch_id,
-                )
+                patch = replace(patch, subject=replace(patch.subject, version=source.version))
         fixed.append(patch)
     return fixed
-
-
-def _replace_version(subject: Subject, version: Version) -> Subject:
-    from dataclasses import replace
-
-    return replace(subject, version=version)
 
 
 def _cover_version(

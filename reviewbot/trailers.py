@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from reviewbot.identity import strip_mailto
+
 KNOWN_TRAILERS: tuple[str, ...] = (
     "Signed-off-by",
     "Reviewed-by",
@@ -96,9 +98,6 @@ _BARE_SIGNATURE_TAIL = 10
 _ADDRESS = r"[A-Za-z0-9!#$%&'*+/=?^_`{}~.-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*"
 _BRACKETED_PERSON = re.compile(r"(?P<name>[^<>]*?)\s*<\s*(?P<address>" + _ADDRESS + r")\s*>")
 _BARE_PERSON = re.compile(r"(?P<address>" + _ADDRESS + r")(?=$|[\s,;.#(\[])")
-_MAILTO_NESTED = re.compile(r"<([^<>\s]+)<mailto:[^<>\s]*>>")
-_MAILTO_AFTER = re.compile(r"(@[^\s<>\[\]]+>?)\s*[<\[]mailto:[^<>\[\]\s]*[>\]]")
-_MAILTO_ALONE = re.compile(r"[<\[]mailto:([^<>\[\]\s]*)[>\]]")
 _COMMENT = re.compile(r"\([^()]*\)")
 _PROSE_CHARS = re.compile(r"[:;?!]")
 _NAME_IN_PARENS = re.compile(r"\(([A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){1,3})\)\Z")
@@ -449,7 +448,7 @@ def _open_subject(value: str) -> bool:
 
 
 def _person_and_rest(value: str) -> tuple[str, str, str | None] | None:
-    cleaned = _strip_mailto(value)
+    cleaned = strip_mailto(value)
     bracketed = _BRACKETED_PERSON.match(cleaned)
     if bracketed is not None:
         name = _clean_name(bracketed.group("name"))
@@ -475,14 +474,6 @@ def _person_of(value: str) -> tuple[str, str] | None:
     """
     parsed = _person_and_rest(value)
     return None if parsed is None else (parsed[0], parsed[1])
-
-
-def _strip_mailto(value: str) -> str:
-    if "mailto:" not in value:
-        return value
-    value = _MAILTO_NESTED.sub(r"<\1>", value)
-    value = _MAILTO_AFTER.sub(r"\1", value)
-    return _MAILTO_ALONE.sub(r"<\1>", value)
 
 
 def _clean_name(raw: str) -> str | None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from reviewbot.addressbook import AddressBook
-from reviewbot.attribution import review_series, thread_address_book
+from reviewbot.attribution import review_versions, thread_address_book
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.errors import SpecError
 from reviewbot.fetch import FetchResult
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
 def patch_counts(result: FetchResult, known: AddressBook) -> dict[str, str]:
     """`A:1 R:2 T:1` for every patch of every version in the thread."""
     series = build_series(result.thread)
-    book = thread_address_book(series, known)
+    reviews = review_versions(series, thread_address_book(series, known))
     counts: dict[str, str] = {}
-    for version in series.versions:
-        for patch_review in review_series(series, version, book).patches:
+    for review in reviews.values():
+        for patch_review in review.patches:
             counts.setdefault(patch_review.patch.message_id, art_counts(patch_review))
     return counts
 
