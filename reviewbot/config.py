@@ -42,11 +42,15 @@ class Settings:
     """Largest body accepted after gzip decoding."""
     fetch_neighbour_months: int = 1
     """Archive months before and after a thread's own that are searched for its other messages."""
+    apply_base_window_days: int = 30
+    """Days before the mail's date searched first for a commit holding every pre-image blob."""
+    apply_committer: str = ""
+    """`Name <email>` for commits reviewbot makes; empty: git's user.name/user.email."""
 
 
 def _key_of(field_name: str) -> str:
     head, _, tail = field_name.partition("_")
-    return f"{head}.{tail}" if head in {"http", "fetch"} and tail else field_name
+    return f"{head}.{tail}" if head in {"http", "fetch", "apply"} and tail else field_name
 
 
 _TYPES: dict[str, type] = {"str": str, "int": int, "float": float}
@@ -146,6 +150,8 @@ def load_settings(
 def _validate(settings: Settings) -> None:
     if settings.http_concurrency < 1:
         raise ConfigError("http.concurrency must be at least 1", "set it to 8, the default")
+    if settings.apply_base_window_days < 1:
+        raise ConfigError("apply.base_window_days must be at least 1", "set it to 30, the default")
     for name in ("lore_url", "archive_url"):
         url = getattr(settings, name)
         if url and not url.startswith(("http://", "https://")):

@@ -40,3 +40,11 @@ class ParseError(ReviewbotError):
 
 class StoreError(ReviewbotError):
     """The local store cannot be opened or does not hold what was asked for."""
+
+
+class TreeError(ReviewbotError):
+    """A git tree reviewbot cannot work in: missing, not a repository, bare, locked, a bad ref."""
+
+
+class GitFailed(ReviewbotError):
+    """A git command failed in a way reviewbot did not expect."""
