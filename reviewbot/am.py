@@ -29,8 +29,8 @@ def am_messages(review: Review, book: AddressBook) -> Iterator[bytes]:
         yield as_bytes(am_message(patch_review, book))
 
 
-def am_message(review: PatchReview, book: AddressBook) -> EmailMessage:
-    """One am-ready mail."""
+def am_message(review: PatchReview, book: AddressBook, diff: str | None = None) -> EmailMessage:
+    """One am-ready mail; `diff` replaces the mailed diff (a repaired one) when given."""
     patch = review.patch
     source = patch.message
     mail = EmailMessage(policy=POLICY)
@@ -38,7 +38,7 @@ def am_message(review: PatchReview, book: AddressBook) -> EmailMessage:
     mail["Date"] = source.date
     mail["Subject"] = am_subject(patch.subject)
     mail["Message-ID"] = f"<{source.message_id}>"
-    mail.set_content(am_body(review, book), cte="8bit")
+    mail.set_content(am_body(review, book, diff), cte="8bit")
     return mail
 
 
@@ -60,7 +60,7 @@ def _author(message: Message, book: AddressBook) -> str:
     return formataddr((person.name, person.address))
 
 
-def am_body(review: PatchReview, book: AddressBook) -> str:
+def am_body(review: PatchReview, book: AddressBook, diff: str | None = None) -> str:
     """The commit message with trailers rewritten and added, then the rest as sent."""
     patch = review.patch
     message = patch.body.message
@@ -76,8 +76,8 @@ def am_body(review: PatchReview, book: AddressBook) -> str:
     if not review.existing and added:
         added = ["", *added]
     lines[last + 1 : last + 1] = added
-    head, diff = _split_at_diff(rest)
-    return "\n".join(lines) + _unmask_text(head, book) + diff
+    head, sent_diff = _split_at_diff(rest)
+    return "\n".join(lines) + _unmask_text(head, book) + (sent_diff if diff is None else diff)
 
 
 def _split_at_diff(text: str) -> tuple[str, str]:

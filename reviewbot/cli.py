@@ -92,6 +92,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     am.set_defaults(handler=_run_am)
 
+    apply = commands.add_parser(
+        "apply",
+        parents=[common],
+        help="apply the series to a git tree on a new review branch",
+        description="Fetch a thread, collect its trailers and apply the chosen version to a "
+        "new branch of a git tree, in a temporary worktree: your checkout, index, stash and "
+        "branches are never touched.",
+    )
+    _add_spec_options(apply)
+    apply.add_argument(
+        "--tree", metavar="DIR", default=".", help="the git tree (default: the current directory)"
+    )
+    apply.add_argument(
+        "--base",
+        metavar="REV",
+        help="apply on this commit (default: base-commit:, else the commit holding the "
+        "series' pre-image blobs, else the branch head)",
+    )
+    apply.add_argument(
+        "--branch", metavar="NAME", help="the branch to create (default: review/DATE-TOPIC-vN)"
+    )
+    apply.add_argument(
+        "--keep",
+        action="store_true",
+        help="on a conflict, keep the worktree stopped at it for manual resolution",
+    )
+    apply.add_argument("--force", action="store_true", help="replace an existing branch")
+    apply.add_argument("--json", action="store_true", help="print the result as JSON")
+    apply.add_argument(
+        "-v", "--version", dest="version", metavar="N", help="the version to take (default: newest)"
+    )
+    apply.set_defaults(handler=_run_apply)
+
     demo = commands.add_parser(
         "demo",
         parents=[common],
@@ -115,6 +148,12 @@ def _run_fetch(args: argparse.Namespace) -> int:
 
 def _run_am(args: argparse.Namespace) -> int:
     from reviewbot.commands.am import run
+
+    return run(args)
+
+
+def _run_apply(args: argparse.Namespace) -> int:
+    from reviewbot.commands.apply import run
 
     return run(args)
 

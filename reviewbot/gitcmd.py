@@ -57,19 +57,32 @@ class GitResult:
 class Git:
     """git commands run in `directory` (a worktree or a git dir)."""
 
-    def __init__(self, directory: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        env: Mapping[str, str] | None = None,
+        config: tuple[str, ...] = (),
+    ) -> None:
         self.directory = directory
         self.env = dict(env or {})
+        self.config = config
         self._git = git.Git(str(directory))
-
-    def with_env(self, **env: str) -> Git:
-        """The same runner with extra environment variables."""
-        return Git(self.directory, {**self.env, **env})
 
     def run(self, *args: str, input: str | bytes | None = None, check: bool = True) -> GitResult:
         """Run `git ARGS`; raise GitFailed on a non-zero exit when `check`."""
+        status, out, err = self.run_bytes(*args, input=input)
+        result = GitResult(status, _text(out), _text(err))
+        if check and not result.ok:
+            raise GitFailed(
+                f"git {_subcommand(args)} failed in {self.directory}: {result.first_error()}",
+                "rerun with -d for details, or report it as a reviewbot bug",
+            )
+        return result
+
+    def run_bytes(self, *args: str, input: str | bytes | None = None) -> tuple[int, bytes, bytes]:
+        """Run `git ARGS` and return (status, stdout, stderr) as bytes, whatever the status."""
         command = ["git"]
-        for setting in SAFE_CONFIG:
+        for setting in (*SAFE_CONFIG, *self.config):
             command += ["-c", setting]
         command += list(args)
         with tempfile.TemporaryFile() as stdin:
@@ -85,21 +98,30 @@ class Git:
                 strip_newline_in_stdout=False,
                 env=self.env or None,
             )
-        result = GitResult(
-            int(status),
-            _text(out),
-            _text(err),
-        )
-        if check and not result.ok:
-            raise GitFailed(
-                f"git {args[0]} failed in {self.directory}: {result.first_error()}",
-                "rerun with -d for details, or report it as a reviewbot bug",
-            )
-        return result
+        return int(status), _bytes(out), _bytes(err)
 
     def out(self, *args: str, input: str | bytes | None = None) -> str:
         """The stdout of a command that must succeed, without its final newline."""
         return self.run(*args, input=input).stdout.removesuffix("\n")
+
+
+def _subcommand(args: tuple[str, ...]) -> str:
+    """The subcommand's name in `-c key=value … name …`."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in {"-c", "-C"}:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return " ".join(args)
+
+
+def _bytes(data: object) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    return str(data or "").encode()
 
 
 def _text(data: object) -> str:

@@ -37,6 +37,7 @@ QUOTE_SPELLING = {
     "20190716093215.yhnq5wjtbl2c3i7s@debian": "NeoMutt `> ` on a blank line",
     "0b6f3d1e8a5c4e27a9d2c7f14e8b3a60@AMSPEX02CL03.citrite.net": "Outlook `> ` on blank lines",
     "8f3e6d2c1b0a9f8e7d6c5b4a39281706f5e4d3c2.camel@suse.com": "Evolution `> > `",
+    "20190910110148.24150-1-wl@xen.org": "git diff context lines ` > …` (pandoc block quotes)",
 }
 _QUOTE = re.compile(r"^ ?((?:> ?)+)(.*)$")
 

@@ -23,7 +23,7 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
         and "[A:0 R:2 T:1]" in line
         for line in lines
     )
-    trailers = [line.strip() for line in lines if line.startswith("      ")]
+    trailers = [line.strip() for line in lines if line.startswith("      ")][:4]
     assert [t.split("  (")[0] for t in trailers] == [
         "Signed-off-by: Andrew Cooper <andrew.cooper3@citrix.com>",
         "+ Tested-by: Juergen Gross <jgross@suse.com>",
@@ -32,3 +32,17 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
     ]
     assert "unmasked from the sender's From" in trailers[-1]
     assert not (isolated_home / "data").exists()  # the demo keeps its store in a scratch dir
+    # then it applies the seed to the bundled sample tree, finding the 2019 base by its blobs
+    applied = lines[lines.index(next(x for x in lines if x.startswith("reviewbot apply "))) :]
+    assert applied[1].startswith("base: ") and " (blob-match): newest commit before " in applied[1]
+    assert applied[2].startswith("  [  ok] 1/1 applied ")
+    assert applied[3].startswith("branch: review/2019-07-04-ctxt-switch-gdt-v1 at ")
+    log = applied[applied.index(next(x for x in applied if x.startswith("$ git log"))) + 1 :]
+    assert log[1] == "Author: Andrew Cooper <andrew.cooper3@citrix.com>"
+    assert log[4:8] == [
+        "Signed-off-by: Andrew Cooper <andrew.cooper3@citrix.com>",
+        "Tested-by: Juergen Gross <jgross@suse.com>",
+        "Reviewed-by: Juergen Gross <jgross@suse.com>",
+        "Reviewed-by: Jan Beulich <jbeulich@suse.com>",
+    ]
+    assert " 4 files changed, 50 insertions(+), 18 deletions(-)" in log

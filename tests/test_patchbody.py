@@ -219,7 +219,7 @@ def test_seed_patch() -> None:
     )
     assert body.diff.startswith(
         "diff --git a/xen/arch/x86/domain.c b/xen/arch/x86/domain.c\n"
-        "index 84cafbe558..147f96a09e 100644\n"
+        "index b84cc51d16..a8b721fb1e 100644\n"
     )
     assert body.diff.endswith(
         "+DECLARE_PER_CPU(l1_pgentry_t, compat_gdt_table_l1e);\n \n extern void load_TR(void);\n \n"
@@ -236,8 +236,8 @@ def test_seed_patch() -> None:
     ]
     first = body.files[0]
     assert (first.old_blob, first.new_blob, first.old_mode, first.new_mode) == (
-        "84cafbe558",
-        "147f96a09e",
+        "b84cc51d16",
+        "a8b721fb1e",
         "100644",
         "100644",
     )

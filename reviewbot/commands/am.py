@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from reviewbot.attribution import Review, review_series, thread_address_book
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.errors import ReviewbotError, SpecError
 from reviewbot.mail import write_mboxrd
+from reviewbot.naming import mbox_name
 from reviewbot.render_review import review_json_text, summary_lines
 from reviewbot.series import build_series
 from reviewbot.subject import Version
@@ -60,13 +60,7 @@ def _output_path(value: str | None) -> Path | None:
 def default_mbox_name(review: Review) -> str:
     """`2019-07-04-x86-ctxt-switch-document-and-improve-gdt-handling-v1.mbx`."""
     first = review.revision.ordered[0].message
-    words = re.findall(r"[a-z0-9]+", review.revision.title.casefold())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) > 48:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return f"{first.sent_at.strftime('%Y-%m-%d')}-{slug or 'series'}-{review.revision.version}.mbx"
+    return mbox_name(first.sent_at, review.revision.title, review.revision.version)
 
 
 def _write(review: Review, book: AddressBook, target: Path) -> None:

@@ -6,16 +6,20 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from reviewbot.attribution import review_series
-from reviewbot.config import load_settings
+from reviewbot.apply import ApplyRequest, ApplyResult, apply_review
+from reviewbot.attribution import Review, review_series, thread_address_book
+from reviewbot.config import Settings, load_settings
 from reviewbot.demo import bundled_archive, seed_page, serve_archive
 from reviewbot.fetch import fetch
 from reviewbot.progress import progress_for
 from reviewbot.render import summary_line, tree_lines
+from reviewbot.render_apply import apply_lines
 from reviewbot.render_review import art_counts, summary_lines
+from reviewbot.sampletree import create_sample_tree
 from reviewbot.series import build_series
 from reviewbot.spec import parse_spec
 from reviewbot.store import Store
+from reviewbot.tree import committer_for, open_tree
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,13 +40,36 @@ def run(args: argparse.Namespace) -> int:
                 result = fetch(parse_spec(url), settings, store, progress)
         finally:
             progress.close()
-    series = build_series(result.thread)
-    review = review_series(series)
-    counts = {p.patch.message_id: art_counts(p) for p in review.patches}
-    print("\n".join(tree_lines(result.thread, counts)))
-    print(summary_line(result.thread))
-    print("\nreviewbot am: who reviewed, acked and tested what (+ = collected from replies)")
-    print("\n".join(summary_lines(review)))
+        series = build_series(result.thread)
+        review = review_series(series)
+        counts = {p.patch.message_id: art_counts(p) for p in review.patches}
+        print("\n".join(tree_lines(result.thread, counts)))
+        print(summary_line(result.thread))
+        print("\nreviewbot am: who reviewed, acked and tested what (+ = collected from replies)")
+        print("\n".join(summary_lines(review)))
+        applied = _apply_to_sample(review, Path(scratch) / "xen", settings)
     for warning in result.warnings:
         print(f"warning: {warning}")
-    return 0 if not result.warnings else 1
+    return 0 if not result.warnings and applied.complete else 1
+
+
+def _apply_to_sample(review: Review, where: Path, settings: Settings) -> ApplyResult:
+    """Apply the seed to the bundled sample Xen tree and show the commit it became."""
+    print(f"\nreviewbot apply {review.revision.title!r} --tree {where}  (the bundled sample tree)")
+    tree = open_tree(create_sample_tree(where))
+    committer = committer_for(tree, settings.apply_committer)
+    book = thread_address_book(review.series)
+    result = apply_review(review, book, tree, ApplyRequest(), committer)
+    print("\n".join(apply_lines(result)))
+    if result.branch is not None:
+        shown = tree.git.out(
+            "log",
+            "-1",
+            "--stat",
+            "--format=%h %s%nAuthor: %an <%ae>%nCommit: %cn <%ce>%n%n%(trailers:only)",
+            result.branch,
+        )
+        print(f"\n$ git log -1 --stat {result.branch}   (trailers only)")
+        print(shown)
+        print("(the sample tree is a temporary copy, removed when the demo ends)")
+    return result

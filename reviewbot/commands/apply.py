@@ -1,0 +1,64 @@
+"""`reviewbot apply SPEC [--tree DIR] [--base REV] [--branch NAME] [--keep] [--force] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from reviewbot.addressbook import AddressBook
+from reviewbot.apply import ApplyRequest, apply_review
+from reviewbot.attribution import review_series, thread_address_book
+from reviewbot.commands.thread import fetch_thread
+from reviewbot.config import load_settings
+from reviewbot.render_apply import apply_json_text, apply_lines
+from reviewbot.series import build_series
+from reviewbot.subject import Version
+from reviewbot.tree import committer_for, open_tree
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fetch the thread, collect trailers, apply the version on a new branch of the tree."""
+    tree = open_tree(Path(args.tree))
+    settings = load_settings(args.overrides)
+    version = Version.parse(args.version) if args.version else None
+    committer = committer_for(tree, settings.apply_committer)
+    result, known = fetch_thread(args)
+    series = build_series(result.thread)
+    masked = any(m.masked for m in result.thread.messages.values())
+    book = thread_address_book(
+        series, known.merge(AddressBook.from_tree(tree.top)) if masked else known
+    )
+    review = review_series(series, version, book)
+    request = ApplyRequest(
+        base=args.base,
+        branch=args.branch,
+        keep=args.keep,
+        force=args.force,
+        window_days=settings.apply_base_window_days,
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        applied = apply_review(review, book, tree, request, committer)
+    except KeyboardInterrupt:
+        print(
+            "reviewbot: interrupted; the temporary worktree and the lock were removed "
+            "and no branch was made: your tree is as it was",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if args.json:
+        print(apply_json_text(applied))
+    else:
+        print("\n".join(apply_lines(applied)))
+    for warning in result.warnings:
+        print(f"reviewbot: warning: {warning}", file=sys.stderr)
+    return 0 if applied.complete and not result.warnings else 1
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
