@@ -21,7 +21,7 @@ from reviewbot.addressbook import AddressBook
 from reviewbot.am import am_message, am_subject
 from reviewbot.attribution import PatchReview, Review
 from reviewbot.basedetect import BaseChoice, choose_base, pre_images
-from reviewbot.blobs import read_texts
+from reviewbot.blobs import read_blobs, read_texts
 from reviewbot.errors import TreeError
 from reviewbot.gitcmd import Git
 from reviewbot.hunks import HunkSpot, locate_hunks, parse_diff
@@ -226,6 +226,9 @@ class _Session:
     def __init__(self, worktree: Worktree, book: AddressBook) -> None:
         self.worktree = worktree
         self.git: Git = worktree.git
+        # git am honours the skip-worktree bits on its own; matching the sparse patterns on
+        # every index update would make a plain apply twice as slow on a large tree
+        self.plain_git = Git(worktree.path, worktree.git.env)
         self.book = book
         self.scratch = Path(tempfile.mkdtemp(prefix="mbox-", dir=worktree.path.parent))
         self.three_way_possible = True
@@ -315,15 +318,20 @@ class _Session:
     def _mark_offsets(self, items: list[_Item]) -> None:
         """Patches git applied at other lines than stated count as applied with fuzz."""
         exact = [i for i in items if i.outcome is not None and i.outcome.method == "exact"]
-        for item in exact:
-            assert item.outcome is not None and item.outcome.commit is not None
-            parent = f"{item.outcome.commit}~1"
-            current = read_texts(self.git, parent, _old_paths(item.files))
-            moved = [
-                s
-                for s in locate_hunks(item.review.patch.body.diff, current.get)
-                if s.found is not None and s.found != s.stated
-            ]
+        wanted = [(i, f"{i.outcome.commit}~1") for i in exact if i.outcome and i.outcome.commit]
+        contents = read_blobs(
+            self.git,
+            [f"{parent}:{path}" for item, parent in wanted for path in _old_paths(item.files)],
+        )
+        for item, parent in wanted:
+            assert item.outcome is not None
+
+            def read(path: str, parent: str = parent) -> str | None:
+                data = contents.get(f"{parent}:{path}")
+                return None if data is None else data.decode("utf-8", "replace")
+
+            spots = locate_hunks(item.review.patch.body.diff, read)
+            moved = [s for s in spots if s.found is not None and s.found != s.stated]
             if moved:
                 item.outcome = PatchOutcome(item.number, "", FUZZ, "offset", item.outcome.commit)
                 item.notes.extend(_offset_notes(moved))
@@ -346,7 +354,8 @@ class _Session:
         mbox = self.scratch / "series.mbx"
         with mbox.open("wb") as out:
             write_mboxrd([item.mail for item in items], out)
-        result = self.git.run(
+        runner = self.git if three_way else self.plain_git
+        result = runner.run(
             "am",
             "--quiet",
             "--patch-format=mboxrd",
@@ -408,7 +417,8 @@ def _first_error(stderr: str) -> str:
 
 
 def _old_paths(files: Sequence[FileChange]) -> list[str]:
-    return list(dict.fromkeys(f.old_path or f.path for f in files))
+    """Every path a patch reads or writes (a new file's path must be free)."""
+    return list(dict.fromkeys(p for f in files for p in (f.old_path, f.new_path) if p))
 
 
 def _hunk_label(spot: HunkSpot) -> str:
