@@ -40,6 +40,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from reviewbot.patchbody import unquote_git_path
+
 ReadFile = Callable[[str], str | None]
 """path -> current content of that file, None when absent."""
 
@@ -57,7 +59,6 @@ _SIGNATURE = re.compile(r"-- ?")
 _GIT_VERSION = re.compile(r"\d+\.\d+(?:\.\d+)*(?:[-.+ ]\S.*)?")
 _FOOTER_RULE = re.compile(r"_{20,}\s*")
 _NO_NEWLINE = "\\ "
-_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def _file_diff(header: tuple[str, ...], hunks: tuple[DiffHunk, ...]) -> FileDiff
             "deleted file mode",
         ):
             if line.startswith(key):
-                fields.setdefault(key.strip(), _unquote(line[len(key) :]))
+                fields.setdefault(key.strip(), unquote_git_path(line[len(key) :]))
         if line.startswith("--- ") and minus is None:
             minus = _patch_path(line[4:])
         elif line.startswith("+++ ") and plus is None:
@@ -316,7 +317,7 @@ def _file_diff(header: tuple[str, ...], hunks: tuple[DiffHunk, ...]) -> FileDiff
 def _patch_path(text: str) -> tuple[bool, str | None]:
     """A `---`/`+++` name: (is /dev/null, path without its first component)."""
     name = text.split("\t", 1)[0] if not text.startswith('"') else text
-    name = _unquote(name.strip())
+    name = unquote_git_path(name.strip())
     if name == "/dev/null":
         return True, None
     return False, _strip_component(name)
@@ -330,10 +331,10 @@ def _git_line_paths(line: str) -> tuple[str | None, str | None]:
     if rest.startswith('"'):
         end = _closing_quote(rest)
         first, second = rest[: end + 1], rest[end + 1 :].strip()
-        return _strip_component(_unquote(first)), _strip_component(_unquote(second))
+        return _strip_component(unquote_git_path(first)), _strip_component(unquote_git_path(second))
     if rest.endswith('"') and ' "' in rest:
         first, _, second = rest.partition(' "')
-        return _strip_component(first), _strip_component(_unquote('"' + second))
+        return _strip_component(first), _strip_component(unquote_git_path('"' + second))
     for index, char in enumerate(rest):
         if char == " " and _strip_component(rest[:index]) == _strip_component(rest[index + 1 :]):
             path = _strip_component(rest[:index])
@@ -357,32 +358,6 @@ def _closing_quote(text: str) -> int:
 def _strip_component(path: str) -> str:
     """`path` without its first component (git's -p1), as git apply reads patch names."""
     return path.split("/", 1)[1] if "/" in path else path
-
-
-def _unquote(name: str) -> str:
-    """Undo git's C-style quoting of unusual paths (`"a/\\303\\251.c"` -> `a/é.c`)."""
-    name = name.strip()
-    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
-        return name
-    raw = bytearray()
-    text, index = name[1:-1], 0
-    while index < len(text):
-        char = text[index]
-        if char != "\\" or index + 1 == len(text):
-            raw += char.encode("utf-8", "surrogateescape")
-            index += 1
-            continue
-        escaped = text[index + 1]
-        if escaped in _C_ESCAPES:
-            raw.append(_C_ESCAPES[escaped])
-            index += 2
-        elif re.fullmatch(r"[0-7]{3}", text[index + 1 : index + 4]):
-            raw.append(int(text[index + 1 : index + 4], 8) & 0xFF)
-            index += 4
-        else:
-            raw += escaped.encode("utf-8", "surrogateescape")
-            index += 2
-    return raw.decode("utf-8", "surrogateescape")
 
 
 # --- the file side ------------------------------------------------------------------------

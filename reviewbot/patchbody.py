@@ -391,8 +391,10 @@ def _file_change(patched: PatchedFile) -> FileChange:
     old_path = _diff_path(patched.source_file)
     new_path = _diff_path(patched.target_file)
     if "rename from" in fields or "copy from" in fields:
-        old_path = _unquoted(fields.get("rename from") or fields["copy from"])
-        new_path = _unquoted(fields.get("rename to") or fields.get("copy to") or "") or new_path
+        old_path = unquote_git_path(fields.get("rename from") or fields["copy from"])
+        new_path = (
+            unquote_git_path(fields.get("rename to") or fields.get("copy to") or "") or new_path
+        )
     old_mode = fields.get("old mode") or fields.get("deleted file mode")
     new_mode = fields.get("new mode") or fields.get("new file mode")
     if "index_mode" in fields:
@@ -448,11 +450,11 @@ def _diff_path(name: str | None) -> str | None:
     """A path from a diff header: unquoted, without its `a/`/`b/` prefix; None for /dev/null."""
     if not name or name == _DEV_NULL:
         return None
-    path = _unquoted(name)
+    path = unquote_git_path(name)
     return path[2:] if _PREFIXES.match(path) else path
 
 
-def _unquoted(name: str) -> str:
+def unquote_git_path(name: str) -> str:
     """Undo git's C-style quoting of unusual paths (`"a/\\303\\251.c"` -> `a/é.c`)."""
     name = name.strip()
     if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):

@@ -17,7 +17,7 @@ from reviewbot.patchbody import parse_patch_body
 from reviewbot.sampletree import create_sample_tree, sample_commits
 from reviewbot.treelock import lock_path, tree_lock
 from tests.support.corpus import FIXTURES
-from tests.support.gitrepo import Snapshot, git, snapshot, without_ref
+from tests.support.gitrepo import Snapshot, git, snapshot, use_git_identity, without_ref
 
 SEED_MBOX = FIXTURES / "mail" / "seed-gdt.mbox"
 HTML_MBOX = FIXTURES / "mail" / "apply-html.mbox"
@@ -33,15 +33,7 @@ SEED_FILES = [
 @pytest.fixture(autouse=True)
 def git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A global git config of the test's own, with a reviewer identity."""
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Rita Reviewer\n\temail = rita@example.org\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("GIT_COMMITTER_EMAIL", raising=False)
-    monkeypatch.delenv("EMAIL", raising=False)
-    return config
+    return use_git_identity(tmp_path / "gitconfig", monkeypatch)
 
 
 @pytest.fixture

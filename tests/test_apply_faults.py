@@ -17,18 +17,16 @@ from reviewbot.cli import main
 from reviewbot.sampletree import create_sample_tree
 from reviewbot.treelock import lock_path
 from tests.support.corpus import FIXTURES
-from tests.support.gitrepo import git, snapshot
+from tests.support.gitrepo import git, snapshot, use_git_identity
 
 SEED_MBOX = FIXTURES / "mail" / "seed-gdt.mbox"
 SERIES_BRANCH = "review/conflict"
 
 
 @pytest.fixture(autouse=True)
-def git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Rita Reviewer\n\temail = rita@example.org\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A global git config of the test's own, with a reviewer identity."""
+    return use_git_identity(tmp_path / "gitconfig", monkeypatch)
 
 
 def replace_line(path: Path, old: str, new: str) -> None:

@@ -7,6 +7,24 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+
+def use_git_identity(config: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """git sees only `config` as its global settings: a reviewer identity, nothing of the host."""
+    config.write_text("[user]\n\tname = Rita Reviewer\n\temail = rita@example.org\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("EMAIL", raising=False)
+    return config
+
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> str:
     """Run git in `repo` and return its stdout (fails the test on a non-zero exit)."""
