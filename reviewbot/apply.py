@@ -28,6 +28,7 @@ from reviewbot.hunks import HunkSpot, locate_hunks, parse_diff
 from reviewbot.identity import Person
 from reviewbot.mail import as_bytes, write_mboxrd
 from reviewbot.mailtext import body_text
+from reviewbot.models import Message
 from reviewbot.naming import branch_name, short_slug
 from reviewbot.patchbody import FileChange, parse_patch_body
 from reviewbot.reanchor import reanchor
@@ -273,7 +274,7 @@ class _Session:
             item.notes.append(f"no three-way merge: {_first_error(stderr)}")
         self.git.run("am", "--abort", check=False)
         self.git.run("reset", "--quiet", "--hard", before, check=False)
-        if item.review.patch.message.pristine:
+        if not _rebuilt_from_html(item.review.patch.message):
             return False
         return self._degraded(item)
 
@@ -405,6 +406,11 @@ def _sent_diff(text: str, parsed: str) -> str:
     """Everything from the diff's first line on: a damaged hunk may run past what parsed."""
     start = text.find(parsed.split("\n", 1)[0]) if parsed else -1
     return text[start:] if start >= 0 else parsed
+
+
+def _rebuilt_from_html(message: Message) -> bool:
+    """A mail reviewbot rebuilt from an archive page (not one with only made-up headers)."""
+    return not message.pristine and message.source.startswith(("http://", "https://"))
 
 
 def _first_error(stderr: str) -> str:

@@ -12,6 +12,8 @@ from reviewbot.models import Message
 
 _FORMAT_PATCH_NAME = re.compile(r"^(\d{4})-.*\.(patch|eml|txt)$")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]")
+#: The separator `git format-patch --stdout` writes: a commit id and git's fixed magic date.
+_FORMAT_PATCH_MBOX = re.compile(rb"^From [0-9a-f]{40,64} Mon Sep 17 00:00:00 2001$", re.MULTILINE)
 
 
 def read_local(path: Path) -> list[Message]:
@@ -36,6 +38,8 @@ def _read_file(path: Path) -> list[Message]:
     data = _read_bytes(path)
     if data.startswith(b"From "):
         raws = list(split_mbox(data))
+        if _FORMAT_PATCH_MBOX.match(data):
+            return _threaded(raws, str(path))
         return [_message(raw, f"{path}", index) for index, raw in enumerate(raws)]
     if not _HEADER_LINE.match(data):
         raise ParseError(f"{path} is not mail", "give an mbox, maildir, .eml or patch files")
@@ -78,6 +82,17 @@ def _read_format_patch_dir(path: Path) -> list[Message]:
         if len(raws) != 1:
             raise ParseError(f"{file} is not one format-patch message", "regenerate the patches")
         message = _with_thread_headers(raws[0], str(file), anchor)
+        anchor = anchor or message.message_id
+        messages.append(message)
+    return messages
+
+
+def _threaded(raws: list[bytes], source: str) -> list[Message]:
+    """`git format-patch --stdout` output: made-up Message-IDs where it wrote none."""
+    messages: list[Message] = []
+    anchor: str | None = None
+    for raw in raws:
+        message = _with_thread_headers(raw, source, anchor)
         anchor = anchor or message.message_id
         messages.append(message)
     return messages

@@ -341,3 +341,22 @@ def test_html_rebuilt_patch_is_reanchored_and_degraded(
     assert pristine_patch["method"] == "exact"
     # the repaired patch makes exactly the tree the pristine mail makes
     assert git(xen, "rev-parse", "from-html^{tree}") == git(xen, "rev-parse", "pristine^{tree}")
+
+
+def test_base_commit_line_chooses_the_base(
+    xen: Path, before: Snapshot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roles = sample_commits(xen)
+    author = create_sample_tree(tmp_path / "author")
+    git(author, "checkout", "-q", "--detach", roles["offset"])
+    (author / "README").write_text("sample tree, as the author had it\n")
+    git(author, "commit", "-q", "-am", "README: reword the introduction")
+    mbox = tmp_path / "based.mbox"
+    mbox.write_text(git(author, "format-patch", "--stdout", f"--base={roles['offset']}", "-1"))
+    code, doc = run_json(capsys, "apply", str(mbox), "--tree", str(xen))
+    assert code == 0
+    assert (doc["base"], doc["base_rule"]) == (roles["offset"], "base-commit")
+    assert doc["branch"].startswith("review/") and doc["branch"].endswith(
+        "-readme-reword-introduction-v1"
+    )
+    assert git(xen, "show", f"{doc['branch']}:README") == "sample tree, as the author had it\n"

@@ -61,6 +61,20 @@ def test_unthreaded_format_patch_dir_becomes_one_series(series_repo: Path, tmp_p
     assert all(not m.pristine for m in messages)  # reviewbot had to add Message-IDs
 
 
+def test_format_patch_stdout_mbox_becomes_one_series(series_repo: Path, tmp_path: Path) -> None:
+    mbox = tmp_path / "series.mbox"
+    mbox.write_text(_git(series_repo, "format-patch", "--stdout", "HEAD~2"))
+    messages = read_local(mbox)
+    thread = thread_of(messages, None, str(mbox))
+    assert [m.subject for m in thread.ordered()] == [
+        "[PATCH 1/2] x86/domain: step 1",
+        "[PATCH 2/2] x86/domain: step 2",
+    ]
+    assert thread.ordered()[1].in_reply_to == thread.root
+    assert thread.root.endswith("@format-patch.reviewbot.invalid")
+    assert all(not m.pristine for m in messages)  # reviewbot had to add Message-IDs
+
+
 def test_threaded_format_patch_dir_is_taken_as_is(series_repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "patches"
     _git(series_repo, "format-patch", "-q", "--thread", "-o", str(out), "HEAD~2")
