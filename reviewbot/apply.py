@@ -10,10 +10,9 @@ touched; the only visible result is the new branch.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,16 +20,16 @@ from reviewbot.addressbook import AddressBook
 from reviewbot.am import am_message, am_subject
 from reviewbot.attribution import PatchReview, Review
 from reviewbot.basedetect import BaseChoice, choose_base, pre_images
-from reviewbot.blobs import read_blobs, read_texts
+from reviewbot.blobs import read_texts
 from reviewbot.errors import TreeError
-from reviewbot.gitcmd import Git
+from reviewbot.gitcmd import Git, GitResult
 from reviewbot.hunks import HunkSpot, locate_hunks, parse_diff
 from reviewbot.identity import Person
 from reviewbot.mail import as_bytes, write_mboxrd
 from reviewbot.mailtext import body_text
 from reviewbot.models import Message
 from reviewbot.naming import branch_name, short_slug
-from reviewbot.patchbody import FileChange, parse_patch_body
+from reviewbot.patchbody import INDEX_LINE, FileChange, parse_patch_body
 from reviewbot.reanchor import reanchor
 from reviewbot.tree import Committer, Tree
 from reviewbot.treelock import tree_lock
@@ -42,7 +41,6 @@ CONFLICT = "conflict"
 NOT_APPLIED = "not-applied"
 MISSING = "missing"
 
-_INDEX_LINE = re.compile(r"index ([0-9a-f]+)\.\.([0-9a-f]+)")
 _NO_BLOBS = ("lacks necessary blobs", "sha1 information is lacking")
 
 
@@ -146,13 +144,7 @@ def apply_review(
             sent_at=_earliest(review),
             window_days=request.window_days,
         )
-        paths = [
-            path
-            for item in items
-            for change in item.files
-            for path in (change.old_path, change.new_path)
-            if path
-        ]
+        paths = _touched_paths([change for item in items for change in item.files])
         with temporary_worktree(
             tree, base.commit, paths, committer.environment(), short_slug(revision.title)
         ) as worktree:
@@ -258,20 +250,20 @@ class _Session:
     def _fallbacks(self, item: _Item) -> bool:
         """Three-way, then (rebuilt mail only) re-anchoring; True when the patch is now a commit."""
         before = self._head()
-        ok, stderr = self._am_detail([item], three_way=True)
-        if ok:
+        attempt = self._am_detail([item], three_way=True)
+        if attempt.ok:
             item.outcome = PatchOutcome(item.number, "", FUZZ, "3way", self._head())
             item.notes.append("applied as a three-way merge from the pre-image blobs")
             return True
         unmerged = self.git.out("diff", "--name-only", "--diff-filter=U").split()
         if unmerged:
             item.notes.append(f"three-way merge conflicts in {', '.join(unmerged)}")
-        elif any(marker in stderr for marker in _NO_BLOBS):
+        elif any(marker in attempt.stderr for marker in _NO_BLOBS):
             self.three_way_possible = False
             item.notes.append("no three-way merge: this tree lacks the patch's pre-image blobs")
         else:
             self.three_way_possible = False
-            item.notes.append(f"no three-way merge: {_first_error(stderr)}")
+            item.notes.append(f"no three-way merge: {attempt.first_error()}")
         self.git.run("am", "--abort", check=False)
         self.git.run("reset", "--quiet", "--hard", before, check=False)
         if not _rebuilt_from_html(item.review.patch.message):
@@ -281,13 +273,12 @@ class _Session:
     def _degraded(self, item: _Item) -> bool:
         """Re-anchor a mail rebuilt from HTML on the real files and apply the repaired diff."""
         patch = item.review.patch
-        current = read_texts(self.git, "HEAD", _old_paths(item.files))
+        current = read_texts(self.git, {"HEAD": _touched_paths(item.files)})["HEAD"]
         fixed = reanchor(_sent_diff(patch.text, patch.body.diff), current.get, self._unmask)
         if fixed.misses or not fixed.diff:
             return False
         mail = as_bytes(am_message(item.review, self.book, fixed.diff))
-        ok, _ = self._am_detail([_Item(item.review, mail, item.files)], three_way=False)
-        if not ok:
+        if not self._am([_Item(item.review, mail, item.files)], three_way=False):
             self.git.run("am", "--abort", check=False)
             return False
         item.outcome = PatchOutcome(item.number, "", FUZZ, "degraded", self._head())
@@ -302,7 +293,7 @@ class _Session:
 
     def _conflicts(self, item: _Item) -> tuple[Conflict, ...]:
         """Which files and hunks of the patch do not fit the tree as it is after the others."""
-        current = read_texts(self.git, "HEAD", _old_paths(item.files))
+        current = read_texts(self.git, {"HEAD": _touched_paths(item.files)})["HEAD"]
         spots = locate_hunks(item.review.patch.body.diff, current.get)
         by_path: dict[str, list[HunkSpot]] = {}
         for spot in spots:
@@ -318,23 +309,19 @@ class _Session:
 
     def _mark_offsets(self, items: list[_Item]) -> None:
         """Patches git applied at other lines than stated count as applied with fuzz."""
-        exact = [i for i in items if i.outcome is not None and i.outcome.method == "exact"]
-        wanted = [(i, f"{i.outcome.commit}~1") for i in exact if i.outcome and i.outcome.commit]
-        contents = read_blobs(
-            self.git,
-            [f"{parent}:{path}" for item, parent in wanted for path in _old_paths(item.files)],
+        wanted = [
+            (item, f"{item.outcome.commit}~1")
+            for item in items
+            if item.outcome is not None and item.outcome.method == "exact"
+        ]
+        contents = read_texts(
+            self.git, {parent: _touched_paths(item.files) for item, parent in wanted}
         )
         for item, parent in wanted:
-            assert item.outcome is not None
-
-            def read(path: str, parent: str = parent) -> str | None:
-                data = contents.get(f"{parent}:{path}")
-                return None if data is None else data.decode("utf-8", "replace")
-
-            spots = locate_hunks(item.review.patch.body.diff, read)
+            spots = locate_hunks(item.review.patch.body.diff, contents[parent].get)
             moved = [s for s in spots if s.found is not None and s.found != s.stated]
-            if moved:
-                item.outcome = PatchOutcome(item.number, "", FUZZ, "offset", item.outcome.commit)
+            if moved and item.outcome is not None:
+                item.outcome = replace(item.outcome, status=FUZZ, method="offset")
                 item.notes.extend(_offset_notes(moved))
 
     def keep_for_resolution(self, items: list[_Item], name: str) -> Path:
@@ -349,9 +336,9 @@ class _Session:
         return self.worktree.path
 
     def _am(self, items: Sequence[_Item], *, three_way: bool) -> bool:
-        return self._am_detail(items, three_way=three_way)[0]
+        return self._am_detail(items, three_way=three_way).ok
 
-    def _am_detail(self, items: Sequence[_Item], *, three_way: bool) -> tuple[bool, str]:
+    def _am_detail(self, items: Sequence[_Item], *, three_way: bool) -> GitResult:
         mbox = self.scratch / "series.mbx"
         with mbox.open("wb") as out:
             write_mboxrd([item.mail for item in items], out)
@@ -365,7 +352,7 @@ class _Session:
             str(mbox),
             check=False,
         )
-        return result.ok, result.stderr + result.stdout
+        return result
 
     def _head(self) -> str:
         return self.git.out("rev-parse", "HEAD")
@@ -382,7 +369,7 @@ def _files_of(review: PatchReview) -> tuple[FileChange, ...]:
         return body.files
     changes = []
     for section in parse_diff(_sent_diff(review.patch.text, body.diff)):
-        blobs = next((m for line in section.header if (m := _INDEX_LINE.match(line))), None)
+        blobs = next((m for line in section.header if (m := INDEX_LINE.match(line))), None)
         changes.append(
             FileChange(
                 old_path=section.old_path,
@@ -413,16 +400,7 @@ def _rebuilt_from_html(message: Message) -> bool:
     return not message.pristine and message.source.startswith(("http://", "https://"))
 
 
-def _first_error(stderr: str) -> str:
-    """git's first complaint, without its `error:` prefix and hints."""
-    for line in stderr.splitlines():
-        text = line.strip().removeprefix("error: ").removeprefix("fatal: ")
-        if text and not line.startswith(("hint:", "Patch failed", "When you", "If you", "To ")):
-            return text
-    return "git am refused it"
-
-
-def _old_paths(files: Sequence[FileChange]) -> list[str]:
+def _touched_paths(files: Sequence[FileChange]) -> list[str]:
     """Every path a patch reads or writes (a new file's path must be free)."""
     return list(dict.fromkeys(p for f in files for p in (f.old_path, f.new_path) if p))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reviewbot.gitcmd import Git
 
@@ -28,10 +28,15 @@ def read_blobs(git: Git, specs: Sequence[str]) -> dict[str, bytes | None]:
     return found
 
 
-def read_texts(git: Git, rev: str, paths: Sequence[str]) -> dict[str, str | None]:
-    """The files at `rev` as text (undecodable bytes replaced), None for absent ones."""
-    raw = read_blobs(git, [f"{rev}:{path}" for path in paths])
+def read_texts(git: Git, wanted: Mapping[str, Sequence[str]]) -> dict[str, dict[str, str | None]]:
+    """`{rev: {path: text or None}}` for the files of every rev (undecodable bytes replaced)."""
+    raw = read_blobs(git, [f"{rev}:{path}" for rev, paths in wanted.items() for path in paths])
     return {
-        path: (None if (data := raw[f"{rev}:{path}"]) is None else data.decode("utf-8", "replace"))
-        for path in paths
+        rev: {
+            path: None
+            if (data := raw[f"{rev}:{path}"]) is None
+            else data.decode("utf-8", "replace")
+            for path in paths
+        }
+        for rev, paths in wanted.items()
     }

@@ -121,7 +121,7 @@ _STAT_EXTRA = re.compile(
 _BASE_COMMIT = re.compile(r"^base-commit: ([0-9a-f]{7,64})[ \t]*$", re.MULTILINE)
 _PREREQUISITE = re.compile(r"^prerequisite-patch-id: ([0-9a-f]{7,64})[ \t]*$", re.MULTILINE)
 _CHANGE_ID = re.compile(r"^change-id: (\S+)[ \t]*$", re.MULTILINE)
-_INDEX = re.compile(r"index ([0-9a-f]+)\.\.([0-9a-f]+)(?: (\d+))?\s*$")
+INDEX_LINE = re.compile(r"index ([0-9a-f]+)\.\.([0-9a-f]+)(?: (\d+))?\s*$")
 _PREFIXES = re.compile(r"[abciow12]/")
 _DEV_NULL = "/dev/null"
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
@@ -382,7 +382,7 @@ def _file_change(patched: PatchedFile) -> FileChange:
         for key in ("old mode ", "new mode ", "new file mode ", "deleted file mode "):
             if line.startswith(key):
                 fields.setdefault(key.strip(), line[len(key) :].strip())
-        index = _INDEX.match(line)
+        index = INDEX_LINE.match(line)
         if index and "index" not in fields:
             fields["index"] = line
             fields["old_blob"], fields["new_blob"] = index.group(1), index.group(2)
