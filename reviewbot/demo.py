@@ -10,6 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from reviewbot.bundled import bundled
 from reviewbot.errors import ReviewbotError
 
 #: Juergen Gross's reply with his Tested-by/Reviewed-by and the build-time table.
@@ -19,13 +20,7 @@ ARCHIVE_PREFIX = "/archives/html/"
 
 def bundled_archive() -> Path:
     """The example archive: inside the installed package, or `fixtures/archive` in a checkout."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "_demo" / "archive", package.parent / "fixtures" / "archive"):
-        if (candidate / "xen-devel").is_dir():
-            return candidate
-    raise ReviewbotError(
-        "the bundled example archive is missing", "reinstall reviewbot (pip install .)"
-    )
+    return bundled("archive/xen-devel", "fixtures/archive/xen-devel", "example archive").parent
 
 
 def page_of(archive: Path, message_id: str) -> str | None:

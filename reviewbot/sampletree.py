@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from reviewbot.bundled import bundled
 from reviewbot.errors import ReviewbotError, TreeError
 from reviewbot.gitcmd import Git
 
@@ -37,16 +38,7 @@ ROLE_SUBJECTS: Mapping[str, str] = MappingProxyType(
 
 def bundled_sample_stream() -> Path:
     """The sample tree's stream: inside the installed package, or in `fixtures/` in a checkout."""
-    package = Path(__file__).resolve().parent
-    for candidate in (
-        package / "_demo" / STREAM_NAME,
-        package.parent / "fixtures" / "sample-tree" / STREAM_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    raise ReviewbotError(
-        "the bundled sample tree is missing", "reinstall reviewbot (pip install .)"
-    )
+    return bundled(STREAM_NAME, f"fixtures/sample-tree/{STREAM_NAME}", "sample tree")
 
 
 def create_sample_tree(target: Path) -> Path:
