@@ -53,6 +53,7 @@ class ApplyRequest:
     keep: bool = False
     force: bool = False
     window_days: int = 30
+    make_branch: bool = True  # False: apply, report the commits, and leave no branch
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def apply_review(
     name = request.branch or branch_name(first, revision.title, revision.version)
     notes = [n for n in [committer.note()] if n]
     with tree_lock(tree.common_dir, f"applying {name}"):
-        replaced = _check_branch(tree, name, request.force)
+        replaced = _check_branch(tree, name, request.force) if request.make_branch else None
         base = choose_base(
             tree.top,
             explicit=request.base,
@@ -153,11 +154,14 @@ def apply_review(
             head = worktree.git.out("rev-parse", "HEAD")
             outcomes = _outcomes(items, revision.missing, review)
             if any(o.status == CONFLICT for o in outcomes):
-                kept = session.keep_for_resolution(items, name) if request.keep else None
+                keep = request.keep and request.make_branch
+                kept = session.keep_for_resolution(items, name) if keep else None
                 branch = name if kept else None
                 return ApplyResult(
                     base, branch, head if kept else None, outcomes, kept, tuple(notes)
                 )
+            if not request.make_branch:
+                return ApplyResult(base, None, head, outcomes, None, tuple(notes))
             _create_branch(tree, name, head, replaced, revision.title)
     return ApplyResult(base, name, head, outcomes, None, tuple(notes))
 

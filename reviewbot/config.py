@@ -10,11 +10,13 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from reviewbot.errors import ConfigError
+from reviewbot.extensions import SettingSpec
 
 DEFAULT_LORE_URL = "https://lore.kernel.org/xen-devel"
 DEFAULT_ARCHIVE_URL = "https://lists.xenproject.org/archives/html/xen-devel"
@@ -46,41 +48,101 @@ class Settings:
     """Days before the mail's date searched first for a commit holding every pre-image blob."""
     apply_committer: str = ""
     """`Name <email>` for commits reviewbot makes; empty: git's user.name/user.email."""
+    plugins_timeout: float = 60.0
+    """Seconds one plugin hook may run before it is reported as hung and the others go on."""
+    plugin_values: Mapping[str, object] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+    """Plugin settings by dotted key (defaults filled in for every declared setting)."""
+
+    def value(self, key: str) -> object:
+        """A setting by its dotted key, core or plugin; ConfigError when nobody declares it."""
+        if key in KEYS:
+            return getattr(self, KEYS[key].name)
+        if key in self.plugin_values:
+            return self.plugin_values[key]
+        raise ConfigError(f"unknown setting {key!r}", "see `reviewbot config show`")
+
+
+_CORE_NAMESPACES = frozenset({"http", "fetch", "apply", "plugins"})
 
 
 def _key_of(field_name: str) -> str:
     head, _, tail = field_name.partition("_")
-    return f"{head}.{tail}" if head in {"http", "fetch", "apply"} and tail else field_name
+    return f"{head}.{tail}" if head in _CORE_NAMESPACES and tail else field_name
 
 
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float}
-KEYS: dict[str, dataclasses.Field[Any]] = {_key_of(f.name): f for f in fields(Settings)}
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+KEYS: dict[str, dataclasses.Field[Any]] = {
+    _key_of(f.name): f for f in fields(Settings) if f.name != "plugin_values"
+}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
-def _convert(key: str, raw: object, origin: str) -> object:
-    kind = _TYPES[str(KEYS[key].type)]
-    if isinstance(raw, kind) and not isinstance(raw, bool):
+def _convert_to(kind: type, key: str, raw: object, origin: str) -> object:
+    if isinstance(raw, kind) and (kind is bool or not isinstance(raw, bool)):
         return raw
+    text = str(raw).strip()
     try:
+        if kind is bool:
+            if text.lower() in _TRUE | _FALSE:
+                return text.lower() in _TRUE
+            raise ValueError(text)
         if kind is int:
-            return int(str(raw))
+            return int(text)
         if kind is float:
-            return float(str(raw))
+            return float(text)
         return str(raw)
     except ValueError:
+        wanted = "true or false" if kind is bool else "a number"
         raise ConfigError(
-            f"{origin}: {key} must be a number, not {raw!r}", f"fix the value of {key}"
+            f"{origin}: {key} must be {wanted}, not {raw!r}", f"fix the value of {key}"
         ) from None
 
 
-def _lookup_key(name: str, origin: str) -> str:
-    key = name.strip().lower().replace("-", "_")
-    if key not in KEYS:
-        key = key.replace("_", ".", 1) if "." not in key else key
-    if key not in KEYS:
-        known = ", ".join(sorted(KEYS))
+def _convert(key: str, raw: object, origin: str) -> object:
+    return _convert_to(_TYPES[str(KEYS[key].type)], key, raw, origin)
+
+
+class _Keys:
+    """Which dotted keys exist: the core ones and, when known, the loaded plugins' ones."""
+
+    def __init__(self, specs: Sequence[SettingSpec] | None) -> None:
+        self.specs = {s.key: s for s in specs or ()}
+        self.checked = specs is not None
+        self.namespaces = {key.split(".", 1)[0] for key in self.specs}
+
+    def lookup(self, name: str, origin: str, *, strict: bool) -> str | None:
+        """The key `name` means; None for a plugin key that is kept raw or ignored.
+
+        Core keys accept `-` for `_` and `http_timeout` for `http.timeout`. A plugin key must
+        be written as the plugin declares it. Without the plugins' declarations (`checked`
+        false) plugin-looking keys are kept raw; with them, an unknown namespace is an error
+        when `strict` (command line, environment) and ignored in the file (a plugin that is
+        not loaded now may be loaded next time).
+        """
+        key = name.strip().lower().replace("-", "_")
+        if key not in KEYS and "." not in key:
+            key = key.replace("_", ".", 1)
+        if key in KEYS:
+            return key
+        plugin_key = name.strip().lower()
+        if plugin_key in self.specs:
+            return plugin_key
+        namespace = plugin_key.split(".", 1)[0]
+        plugin_like = "." in plugin_key and namespace.replace("_", "-") not in _CORE_NAMESPACES
+        if plugin_like and not self.checked:
+            return None
+        if plugin_like and namespace not in self.namespaces and not strict:
+            return None
+        known = ", ".join(sorted([*KEYS, *self.specs]))
         raise ConfigError(f"{origin}: unknown setting {name!r}", f"known settings: {known}")
-    return key
+
+    def convert(self, key: str, raw: object, origin: str) -> object:
+        if key in KEYS:
+            return _convert(key, raw, origin)
+        return _convert_to(self.specs[key].kind, key, raw, origin)
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -93,7 +155,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _from_file(path: Path) -> dict[str, object]:
+def _from_file(path: Path, keys: _Keys) -> dict[str, object]:
     try:
         with path.open("rb") as handle:
             table = tomllib.load(handle)
@@ -102,29 +164,37 @@ def _from_file(path: Path) -> dict[str, object]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}", "fix or remove it") from None
     origin = str(path)
-    return {
-        (key := _lookup_key(name, origin)): _convert(key, value, origin)
-        for name, value in _flatten(table).items()
-    }
-
-
-def _from_environment(environ: Mapping[str, str]) -> dict[str, object]:
     found: dict[str, object] = {}
-    for key in KEYS:
-        variable = "REVIEWBOT_" + key.upper().replace(".", "_")
-        if variable in environ:
-            found[key] = _convert(key, environ[variable], variable)
+    for name, value in _flatten(table).items():
+        key = keys.lookup(name, origin, strict=False)
+        if key is not None:
+            found[key] = keys.convert(key, value, origin)
     return found
 
 
-def _from_overrides(overrides: Sequence[str]) -> dict[str, object]:
+def environment_variable(key: str) -> str:
+    """The variable that sets `key`: `REVIEWBOT_HTTP_TIMEOUT`, `REVIEWBOT_XEN_POLICY_STRICT`."""
+    return "REVIEWBOT_" + key.upper().replace(".", "_").replace("-", "_")
+
+
+def _from_environment(environ: Mapping[str, str], keys: _Keys) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for key in [*KEYS, *keys.specs]:
+        variable = environment_variable(key)
+        if variable in environ:
+            found[key] = keys.convert(key, environ[variable], variable)
+    return found
+
+
+def _from_overrides(overrides: Sequence[str], keys: _Keys) -> dict[str, object]:
     found: dict[str, object] = {}
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep:
             raise ConfigError(f"-c {item!r} is not key=value", "write it as -c lore_url=URL")
-        key = _lookup_key(name, "-c")
-        found[key] = _convert(key, value.strip(), "-c")
+        key = keys.lookup(name, "-c", strict=True)
+        if key is not None:
+            found[key] = keys.convert(key, value.strip(), "-c")
     return found
 
 
@@ -132,17 +202,28 @@ def load_settings(
     overrides: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
     config_path: Path | None = None,
+    plugin_settings: Sequence[SettingSpec] | None = None,
 ) -> Settings:
-    """Settings from every layer; ConfigError names the layer and key that is wrong."""
+    """Settings from every layer; ConfigError names the layer and key that is wrong.
+
+    `plugin_settings` are the loaded plugins' declarations: with them, plugin keys are checked
+    and typed and their defaults filled in; without them (commands that run no plugin) plugin
+    keys in the file and on the command line are accepted and left alone.
+    """
     from reviewbot.paths import config_file
 
     env = os.environ if environ is None else environ
+    keys = _Keys(plugin_settings)
     values: dict[str, object] = {}
-    values.update(_from_file(config_path or config_file()))
-    values.update(_from_environment(env))
-    values.update(_from_overrides(overrides))
-    fields_given: dict[str, Any] = {KEYS[key].name: value for key, value in values.items()}
-    settings = Settings(**fields_given)
+    values.update(_from_file(config_path or config_file(), keys))
+    values.update(_from_environment(env, keys))
+    values.update(_from_overrides(overrides, keys))
+    fields_given: dict[str, Any] = {
+        KEYS[key].name: value for key, value in values.items() if key in KEYS
+    }
+    plugin_values: dict[str, object] = {key: spec.default for key, spec in keys.specs.items()}
+    plugin_values.update({key: value for key, value in values.items() if key not in KEYS})
+    settings = Settings(**fields_given, plugin_values=MappingProxyType(plugin_values))
     _validate(settings)
     return settings
 
@@ -150,6 +231,8 @@ def load_settings(
 def _validate(settings: Settings) -> None:
     if settings.http_concurrency < 1:
         raise ConfigError("http.concurrency must be at least 1", "set it to 8, the default")
+    if settings.plugins_timeout <= 0:
+        raise ConfigError("plugins.timeout must be positive", "set it to 60, the default")
     if settings.apply_base_window_days < 1:
         raise ConfigError("apply.base_window_days must be at least 1", "set it to 30, the default")
     for name in ("lore_url", "archive_url"):
@@ -159,5 +242,6 @@ def _validate(settings: Settings) -> None:
 
 
 def describe(settings: Settings) -> dict[str, object]:
-    """The settings as dotted keys, for `reviewbot config show`."""
-    return {key: getattr(settings, field.name) for key, field in KEYS.items()}
+    """The settings as dotted keys, for `reviewbot config show` (plugin settings after)."""
+    core = {key: getattr(settings, field.name) for key, field in KEYS.items()}
+    return {**core, **dict(sorted(settings.plugin_values.items()))}
