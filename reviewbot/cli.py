@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from reviewbot import __version__
 from reviewbot.errors import ReviewbotError
+from reviewbot.pluginmanager import PluginHost, PluginProblem, current_host
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -37,7 +38,8 @@ def _common_options(prefix: str = "") -> argparse.ArgumentParser:
     return common
 
 
-def _add_spec_options(parser: argparse.ArgumentParser) -> None:
+def add_spec_options(parser: argparse.ArgumentParser) -> None:
+    """SPEC, `--msgid` and `--offline`: how every command names a thread."""
     parser.add_argument(
         "spec",
         metavar="SPEC",
@@ -50,8 +52,8 @@ def _add_spec_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="answer from the local store only")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser (subcommands are registered here; their modules load on use)."""
+def build_parser(host: PluginHost | None = None) -> argparse.ArgumentParser:
+    """The full parser: reviewbot's commands, then the plugins' (their modules load on use)."""
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="reviewbot",
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="fetch a thread into the store",
         description="Fetch a whole thread into the local store and print it as a tree.",
     )
-    _add_spec_options(fetch)
+    add_spec_options(fetch)
     fetch.add_argument("-o", "--output", metavar="FILE", help="write the thread as mboxrd")
     fetch.add_argument("--json", action="store_true", help="print the thread as JSON")
     fetch.set_defaults(handler=_run_fetch)
@@ -79,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fetch a thread, pick a version of its series, collect who reviewed, "
         "acked and tested which patch, and write the patches as an mbox for git am.",
     )
-    _add_spec_options(am)
+    add_spec_options(am)
     am.add_argument("-o", "--output", metavar="FILE", help="where to write the mbox (- for stdout)")
     am.add_argument("--json", action="store_true", help="print the series and trailers as JSON")
     am.add_argument(
@@ -100,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         "new branch of a git tree, in a temporary worktree: your checkout, index, stash and "
         "branches are never touched.",
     )
-    _add_spec_options(apply)
+    add_spec_options(apply)
     apply.add_argument(
         "--tree", metavar="DIR", default=".", help="the git tree (default: the current directory)"
     )
@@ -134,10 +136,71 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=_run_demo)
 
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="run the check plugins over a series",
+        description="Fetch a thread, collect its trailers and run every check plugin over "
+        "the chosen version (applied to --tree in a temporary worktree when given, without "
+        "making a branch). Exit 0 when nothing reached warning, 1 when a warning or error "
+        "was found, 2 when reviewbot itself failed.",
+    )
+    add_spec_options(check)
+    check.add_argument(
+        "--tree", metavar="DIR", help="a git tree to apply the series to (MAINTAINERS, Fixes:)"
+    )
+    check.add_argument("--base", metavar="REV", help="apply on this commit (with --tree)")
+    check.add_argument(
+        "--plugin",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="run only this plugin (repeatable; default: every check plugin)",
+    )
+    check.add_argument("--json", action="store_true", help="print findings and results as JSON")
+    check.add_argument(
+        "-v", "--version", dest="version", metavar="N", help="the version to take (default: newest)"
+    )
+    check.set_defaults(handler=_run_check)
+
+    plugins = commands.add_parser(
+        "plugins",
+        parents=[common],
+        help="list the loaded plugins",
+        description="Name, version, source (built-in, package or local) and hooks of every "
+        "loaded plugin, and the plugins that could not be loaded.",
+    )
+    plugins.add_argument("--json", action="store_true", help="print the list as JSON")
+    plugins.set_defaults(handler=_run_plugins)
+
     config = commands.add_parser("config", parents=[common], help="show settings and paths")
     config.add_argument("what", choices=["show", "path"], nargs="?", default="show")
     config.set_defaults(handler=_run_config)
+    if host is not None:
+        _add_plugin_commands(commands, common, host)
     return parser
+
+
+def _add_plugin_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    host: PluginHost,
+) -> None:
+    """Each plugin command as a subcommand with the common options."""
+    for plugin, spec in host.commands(set(commands.choices)):
+        sub = commands.add_parser(
+            spec.name,
+            parents=[common],
+            help=f"{spec.help} [plugin {plugin}]",
+            description=spec.description or spec.help,
+        )
+        try:
+            spec.add_arguments(sub)
+        except Exception as exc:  # a plugin's bug must not take the other commands down
+            del commands.choices[spec.name]
+            host.problems.append(_problem(plugin, f"command {spec.name}: {exc}"))
+            continue
+        sub.set_defaults(handler=spec.run)
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
@@ -164,16 +227,40 @@ def _run_demo(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _run_check(args: argparse.Namespace) -> int:
+    from reviewbot.commands.check import run
+
+    return run(args)
+
+
+def _run_plugins(args: argparse.Namespace) -> int:
+    from reviewbot.commands.plugins import run
+
+    return run(args)
+
+
+def _problem(plugin: str, message: str) -> PluginProblem:
+    return PluginProblem(plugin, message)
+
+
 def _run_config(args: argparse.Namespace) -> int:
     from reviewbot.commands.config import run
 
     return run(args)
 
 
+def report_plugin_problems(host: PluginHost) -> None:
+    """Say on stderr, once each, which plugins could not be loaded or registered and why."""
+    for problem in host.new_problems():
+        print(f"reviewbot: plugin {problem.name}: {problem.message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; ReviewbotError becomes one line on stderr and a non-zero exit."""
-    parser = build_parser()
+    host = current_host()
+    parser = build_parser(host)
     args = parser.parse_args(argv)
+    report_plugin_problems(host)
     args.overrides = [*args.global_overrides, *args.overrides]
     args.quiet = args.quiet or args.global_quiet
     args.debug = args.debug or args.global_debug

@@ -87,6 +87,13 @@ class PluginHost:
         self.infos: dict[str, PluginInfo] = {}
         self.problems: list[PluginProblem] = []
         self._settings: list[tuple[str, SettingSpec]] | None = None
+        self._reported = 0
+
+    def new_problems(self) -> list[PluginProblem]:
+        """The problems not handed out before (each is reported to the user once)."""
+        fresh = self.problems[self._reported :]
+        self._reported = len(self.problems)
+        return fresh
 
     # --- registration ------------------------------------------------------------------------
 
@@ -108,7 +115,10 @@ class PluginHost:
             return False
         try:
             self.manager.register(plugin, name=name)
-        except (pluggy.PluginValidationError, ValueError) as exc:
+        except pluggy.PluginValidationError as exc:
+            self._problem(name, _invalid_implementation(exc))
+            return False
+        except ValueError as exc:
             self._problem(name, _first_line(str(exc)))
             return False
         try:
@@ -149,26 +159,34 @@ class PluginHost:
     ) -> CallOutcome:
         """Call one plugin's implementation of `hook` with the arguments it asks for.
 
-        With a `timeout` the call runs in a daemon thread: a plugin that raises or is still
-        running after `timeout` seconds gives an error outcome. A hung thread is abandoned.
+        A generator the plugin returns is run to the end inside the call, so what it raises
+        or how long it takes counts as the plugin's. With a `timeout` the call runs in a
+        daemon thread: a plugin that raises or is still running after `timeout` seconds gives
+        an error outcome. A hung thread is abandoned.
         """
         implementation = self._implementation(hook, plugin)
         if implementation is None:
             return CallOutcome(None)
         function = implementation.function
         kwargs = {name: arguments[name] for name in implementation.argnames}
-        if timeout is None:
+
+        def outcome() -> CallOutcome:
             try:
-                return CallOutcome(function(**kwargs))
-            except Exception as exc:
+                value = function(**kwargs)
+                if isinstance(value, Iterator):
+                    value = list(value)
+                return CallOutcome(value)
+            except BaseException as exc:  # a plugin's SystemExit must not end reviewbot
+                if isinstance(exc, KeyboardInterrupt) and timeout is None:
+                    raise
                 return CallOutcome(None, _describe(exc))
+
+        if timeout is None:
+            return outcome()
         box: list[CallOutcome] = []
 
         def target() -> None:
-            try:
-                box.append(CallOutcome(function(**kwargs)))
-            except BaseException as exc:  # a plugin's SystemExit must not end reviewbot
-                box.append(CallOutcome(None, _describe(exc)))
+            box.append(outcome())
 
         worker = threading.Thread(target=target, name=f"{plugin}:{hook}", daemon=True)
         worker.start()
@@ -323,6 +341,18 @@ def _unknown_hook(exc: pluggy.PluginValidationError) -> str:
         known = ", ".join(sorted(n for n in dir(hookspecs) if _is_hook(n)))
         return f"implements unknown hook {match[1]!r} (misspelt?); reviewbot's hooks are {known}"
     return text
+
+
+def _invalid_implementation(exc: pluggy.PluginValidationError) -> str:
+    """Pluggy's several lines about a bad hook implementation, as one that says what to fix."""
+    text = str(exc)
+    hook = re.search(r"for hook '([^']+)'", text)
+    extra = re.search(r"Argument\(s\) (\{[^}]*\})", text)
+    if hook and extra:
+        spec = getattr(hookspecs, hook[1], None)
+        offered = ", ".join(spec.__code__.co_varnames[: spec.__code__.co_argcount]) if spec else ""
+        return f"{hook[1]} asks for {extra[1]}, which the hook does not offer; it offers: {offered}"
+    return " ".join(text.split())
 
 
 def _is_hook(name: str) -> bool:

@@ -95,7 +95,8 @@ class _Run:
         if outcome.value is None:
             return
         if not isinstance(outcome.value, Iterable) or isinstance(outcome.value, str | bytes):
-            self._error(plugin, hook, f"returned {type(outcome.value).__name__}, not findings")
+            kind = type(outcome.value).__name__
+            self._error(plugin, hook, f"returned {kind}, not findings", patch)
             return
         for item in outcome.value:
             if not isinstance(item, Finding):

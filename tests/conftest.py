@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewbot.pluginmanager import reset_current_host
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 # Fixture modules written alongside the feature they serve.
@@ -22,7 +24,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("REVIEWBOT_LORE_URL", "")
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
+    # Plugins come from the installed entry points only, loaded afresh for every test.
+    for name in ("REVIEWBOT_LOAD_PLUGINS", "REVIEWBOT_BLOCK_PLUGINS", "REVIEWBOT_PLUGINS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    reset_current_host()
     yield home
+    reset_current_host()
 
 
 @pytest.fixture

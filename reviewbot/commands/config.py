@@ -6,6 +6,7 @@ import argparse
 
 from reviewbot.config import describe, load_settings
 from reviewbot.paths import config_file, store_file
+from reviewbot.pluginmanager import current_host
 
 
 def run(args: argparse.Namespace) -> int:
@@ -14,6 +15,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"config: {config_file()}")
         print(f"store:  {store_file()}")
         return 0
-    for key, value in describe(load_settings(args.overrides)).items():
+    settings = load_settings(args.overrides, plugin_settings=current_host().settings())
+    for key, value in describe(settings).items():
         print(f"{key} = {value!r}")
     return 0

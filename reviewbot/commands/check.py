@@ -1,0 +1,86 @@
+"""`reviewbot check SPEC [--tree DIR] [--base REV] [--plugin NAME …] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+
+from reviewbot.apply import CONFLICT
+from reviewbot.checkcontext import CheckContext
+from reviewbot.checksession import check_context
+from reviewbot.cli import report_plugin_problems
+from reviewbot.commands.thread import fetch_thread
+from reviewbot.config import load_settings
+from reviewbot.errors import SpecError
+from reviewbot.findings import Finding, Severity, ordered, worst
+from reviewbot.pluginmanager import current_host
+from reviewbot.render_check import check_json_text, check_lines
+from reviewbot.runchecks import CheckReport, run_checks, select_plugins
+from reviewbot.subject import Version
+from reviewbot.tree import open_tree
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fetch, collect trailers, apply (with --tree), run the plugins, print the findings."""
+    host = current_host()
+    settings = load_settings(args.overrides, plugin_settings=host.settings())
+    report_plugin_problems(host)
+    plugins = select_plugins(host, args.plugin)
+    if args.base and not args.tree:
+        raise SpecError("--base needs --tree", "give the git tree to apply the series to")
+    tree = open_tree(Path(args.tree)) if args.tree else None
+    version = Version.parse(args.version) if args.version else None
+    result, known = fetch_thread(args)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        context = check_context(
+            result.thread, known, settings, version=version, tree=tree, base=args.base
+        )
+        report = _with_apply_findings(run_checks(host, context, plugins), context)
+    except KeyboardInterrupt:
+        print(
+            "reviewbot: interrupted; no branch was made and the temporary worktree is gone",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    report_plugin_problems(host)
+    if args.json:
+        print(check_json_text(report, context))
+    else:
+        print("\n".join(check_lines(report, context)))
+    for warning in result.warnings:
+        print(f"reviewbot: warning: {warning}", file=sys.stderr)
+    severity = worst(report.findings)
+    return 1 if severity is not None and severity.rank >= Severity.WARNING.rank else 0
+
+
+def _with_apply_findings(report: CheckReport, context: CheckContext) -> CheckReport:
+    """A patch that did not apply is worth a warning: the checks then saw only the mail."""
+    if context.apply is None:
+        return report
+    extra = [
+        Finding(
+            Severity.WARNING,
+            f"does not apply to {context.apply.base.commit[:12]}: "
+            + "; ".join(f"{c.path}: {c.reason}" for c in outcome.conflicts)
+            + " (checks that read the tree saw the series only up to here)",
+            patch=outcome.number,
+            code="reviewbot/apply-conflict",
+            plugin="reviewbot",
+        )
+        for outcome in context.apply.patches
+        if outcome.status == CONFLICT
+    ]
+    if not extra:
+        return report
+    return replace(report, findings=tuple(ordered([*report.findings, *extra])))
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,101 @@
+"""How `reviewbot check` reports: findings grouped by patch and severity, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from reviewbot.checkcontext import CheckContext
+from reviewbot.findings import Finding, Severity
+from reviewbot.runchecks import CheckReport, jsonable
+
+_SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def check_lines(report: CheckReport, context: CheckContext) -> list[str]:
+    """A heading, where the series was applied, then the findings patch by patch."""
+    revision = context.revision
+    count = len(revision.patches)
+    lines = [
+        f"{revision.title} ({revision.version}, {count} patch{'es' if count != 1 else ''})",
+        _where(context),
+        f"checked by: {', '.join(report.plugins) or 'no plugin'}",
+    ]
+    series_wide = [f for f in report.findings if f.patch is None]
+    if series_wide:
+        lines += ["", "series"]
+        lines += _grouped(series_wide)
+    for review in context.review.patches:
+        number = review.patch.index
+        found = [f for f in report.findings if f.patch == number]
+        lines += ["", f"[{number}/{revision.total}] {review.patch.subject.title}"]
+        lines += _grouped(found) if found else ["  no findings"]
+    lines += ["", summary_line(report.findings)]
+    return lines
+
+
+def summary_line(findings: Iterable[Finding]) -> str:
+    """`3 findings: 1 error, 1 warning, 1 info`."""
+    listed = list(findings)
+    counts = [
+        f"{sum(f.severity == s for f in listed)} {s}{'s' if s != Severity.INFO else ''}"
+        for s in _SEVERITIES
+    ]
+    counts = [c.replace("1 errors", "1 error").replace("1 warnings", "1 warning") for c in counts]
+    return f"{len(listed)} finding{'s' if len(listed) != 1 else ''}: {', '.join(counts)}"
+
+
+def _where(context: CheckContext) -> str:
+    applied = context.apply
+    if applied is None:
+        return "not applied (no --tree): checked the mail only"
+    base = applied.base
+    done = sum(p.applied for p in applied.patches)
+    state = "applied" if applied.complete else f"{done} of {len(applied.patches)} applied"
+    return f"{state} on {base.commit[:12]} ({base.rule}), no branch made"
+
+
+def _grouped(findings: list[Finding]) -> list[str]:
+    lines: list[str] = []
+    for severity in _SEVERITIES:
+        chosen = [f for f in findings if f.severity == severity]
+        if not chosen:
+            continue
+        lines.append(f"  {severity}")
+        for finding in chosen:
+            place = _place(finding)
+            lines.append(f"    {finding.plugin}: {place}{finding.message}")
+            if finding.details:
+                lines += [f"      {line}" for line in finding.details.splitlines()]
+    return lines
+
+
+def _place(finding: Finding) -> str:
+    if finding.file is None:
+        return ""
+    return f"{finding.file}:{finding.line}: " if finding.line else f"{finding.file}: "
+
+
+def check_json_text(report: CheckReport, context: CheckContext) -> str:
+    """`{"findings": [...], "results": {...}, "plugins": [...], "apply": {...}|null}`."""
+    document = report.to_json()
+    document["plugins"] = list(report.plugins)
+    document["apply"] = None if context.apply is None else _apply_json(context)
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _apply_json(context: CheckContext) -> object:
+    assert context.apply is not None
+    applied = context.apply
+    return jsonable(
+        {
+            "base": applied.base.commit,
+            "base_rule": applied.base.rule,
+            "head": context.head,
+            "complete": applied.complete,
+            "patches": [
+                {"number": p.number, "status": p.status, "commit": p.commit}
+                for p in applied.patches
+            ],
+        }
+    )

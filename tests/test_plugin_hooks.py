@@ -1,0 +1,328 @@
+"""One test per hook in reviewbot/hookspecs.py, each driving real plugins through the host."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from reviewbot import hookspecs
+from reviewbot.attribution import PatchReview
+from reviewbot.checkcontext import CheckContext
+from reviewbot.cli import main
+from reviewbot.config import load_settings
+from reviewbot.extensions import PanelSpec, SettingSpec
+from reviewbot.findings import Finding, Severity
+from reviewbot.hookspecs import hookimpl
+from reviewbot.pluginmanager import PluginHost
+from reviewbot.replyhooks import ReplyParagraph, reply_paragraphs
+from reviewbot.runchecks import run_checks
+from tests.support.checking import SEED_ID, context_for, host_with, thread_from
+
+VPCI_V2 = "20190719144812.4455-1-roger.pau@citrix.com"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _hooks() -> list[str]:
+    return sorted(
+        name
+        for name, value in vars(hookspecs).items()
+        if callable(value) and hasattr(value, f"{hookspecs.PROJECT}_spec")
+    )
+
+
+def test_every_hook_is_documented_with_its_signature_and_has_a_test() -> None:
+    readme = (ROOT / "plugins" / "README.md").read_text()
+    here = Path(__file__).read_text()
+    for name in _hooks():
+        arguments = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        assert f"### {name}({arguments})" in readme, name
+        assert f"def test_hook_{name}(" in here, name
+        assert getattr(hookspecs, name).__doc__.count("\n") == 0, f"{name}: one-line docstring"
+    assert _hooks() == [
+        "check_patch",
+        "check_series",
+        "register_commands",
+        "register_panels",
+        "register_settings",
+        "reply_paragraphs",
+        "review_result",
+    ]
+
+
+# --- register_settings -------------------------------------------------------------------------
+
+
+class _Settings:
+    @hookimpl
+    def register_settings(self, register: Callable[[SettingSpec], None]) -> None:
+        register(SettingSpec("demo.limit", 3, "how many"))
+        register(SettingSpec("demo.strict", False, "be strict"))
+        register(SettingSpec("other.key", "x", "not ours"))
+
+    @hookimpl
+    def check_series(self, context: CheckContext) -> Iterator[Finding]:
+        limit, strict = context.setting("demo.limit"), context.setting("demo.strict")
+        yield Finding(Severity.INFO, f"limit={limit!r} strict={strict!r}", code="demo/settings")
+
+
+def test_hook_register_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    host = host_with((_Settings(), "demo"))
+    specs = host.settings()
+    assert [s.key for s in specs] == ["demo.limit", "demo.strict"]
+    assert [(p.name, p.message) for p in host.problems] == [
+        ("demo", "setting other.key must start with demo.")
+    ]
+    thread = thread_from("seed-gdt.mbox", SEED_ID)
+
+    def said(**options: object) -> str:
+        context = context_for(thread, host=host, **options)  # type: ignore[arg-type]
+        return run_checks(host, context, ["demo"]).findings[0].message
+
+    assert said() == "limit=3 strict=False"
+    assert said(overrides=["demo.limit=7", "demo.strict=yes"]) == "limit=7 strict=True"
+    monkeypatch.setenv("REVIEWBOT_DEMO_LIMIT", "9")
+    assert said() == "limit=9 strict=False"
+    config = tmp_path / "reviewbot.toml"
+    config.write_text("[demo]\nstrict = true\n[not-loaded]\nanything = 1\n")
+    settings = load_settings([], config_path=config, plugin_settings=specs)
+    assert (settings.value("demo.strict"), settings.value("demo.limit")) == (True, 9)
+    with pytest.raises(Exception, match=r"-c: demo.limit must be a number, not 'many'"):
+        load_settings(["demo.limit=many"], plugin_settings=specs)
+    with pytest.raises(Exception, match=r"-c: unknown setting 'demo.nope'"):
+        load_settings(["demo.nope=1"], plugin_settings=specs)
+
+
+# --- register_commands -------------------------------------------------------------------------
+
+SHOUT_PLUGIN = """
+from reviewbot.extensions import CommandSpec
+from reviewbot.hookspecs import hookimpl
+
+
+@hookimpl
+def register_commands(register):
+    def arguments(parser):
+        parser.add_argument("word")
+        parser.add_argument("--times", type=int, default=1)
+
+    def run(args):
+        print(" ".join([args.word.upper()] * args.times))
+        return 3
+
+    register(CommandSpec("shout", "print a word loudly", arguments, run))
+    register(CommandSpec("fetch", "steal a built-in name", arguments, run))
+"""
+
+
+def test_hook_register_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "loud.py").write_text(SHOUT_PLUGIN)
+    monkeypatch.setenv("REVIEWBOT_PLUGINS_DIR", str(tmp_path))
+    assert main(["shout", "hello", "--times", "2"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "HELLO HELLO\n"
+    assert err == "reviewbot: plugin loud: command 'fetch' is already taken\n"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert re.search(r"shout\s+print a word loudly \[plugin loud\]", capsys.readouterr().out)
+
+
+# --- register_panels ---------------------------------------------------------------------------
+
+
+class _Panels:
+    @hookimpl
+    def register_panels(self, register: Callable[[PanelSpec], None]) -> None:
+        def build(context: CheckContext, result: object | None) -> object:
+            from textual.widgets import Static
+
+            return Static(f"{len(context.review.patches)} patch, result {result!r}", id="size")
+
+        register(PanelSpec("size", "Size", build, where="patch"))  # type: ignore[arg-type]
+
+    @hookimpl
+    def review_result(self) -> dict[str, int]:
+        return {"answer": 42}
+
+
+def test_hook_register_panels() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    host = host_with((_Panels(), "panels"))
+    [(plugin, panel)] = host.panels()
+    assert (plugin, panel.id, panel.title, panel.where) == ("panels", "size", "Size", "patch")
+    context = context_for(thread_from("seed-gdt.mbox", SEED_ID), host=host)
+    report = run_checks(host, context, ["panels"])
+    widget = panel.build(context, report.results["panels"])
+
+    class Shell(App[None]):
+        def compose(self) -> ComposeResult:
+            yield widget
+
+    async def shown() -> str:
+        app = Shell()
+        async with app.run_test(size=(60, 10)) as pilot:
+            await pilot.pause()
+            return str(app.query_one("#size", Static).render())
+
+    assert asyncio.run(shown()) == "1 patch, result {'answer': 42}"
+    with pytest.raises(ValueError, match="panel place 'sidebar'"):
+        PanelSpec("x", "X", panel.build, where="sidebar")
+
+
+# --- check_series and check_patch --------------------------------------------------------------
+
+
+class _SeriesChecker:
+    @hookimpl
+    def check_series(self, context: CheckContext) -> list[Finding]:
+        revision = context.revision
+        return [
+            Finding(
+                Severity.WARNING,
+                f"{revision.version} has {len(revision.patches)} of {revision.total} patches",
+                code="demo/series",
+            )
+        ]
+
+
+def test_hook_check_series() -> None:
+    host = host_with((_SeriesChecker(), "series-check"))
+    context = context_for(thread_from("series-vpci.mbox", VPCI_V2), host=host)
+    report = run_checks(host, context, ["series-check"])
+    assert [(f.plugin, f.severity, f.patch, f.message) for f in report.findings] == [
+        ("series-check", Severity.WARNING, None, "v2.1 has 3 of 3 patches")
+    ]
+
+
+class _PatchChecker:
+    @hookimpl
+    def check_patch(self, patch: PatchReview) -> Iterator[Finding]:  # context left out
+        for change in patch.patch.body.files:
+            yield Finding(Severity.INFO, f"touches {change.path}", file=change.path)
+
+
+def test_hook_check_patch() -> None:
+    host = host_with((_PatchChecker(), "touch"))
+    context = context_for(thread_from("series-vpci.mbox", VPCI_V2), host=host)
+    report = run_checks(host, context, ["touch"])
+    assert [(f.patch, f.file, f.plugin) for f in report.findings] == [
+        (1, "xen/drivers/vpci/msix.c", "touch"),
+        (2, "xen/arch/x86/hvm/vmsi.c", "touch"),
+        (2, "xen/drivers/vpci/msix.c", "touch"),
+        (3, "xen/drivers/vpci/msix.c", "touch"),
+    ]
+
+
+# --- review_result -----------------------------------------------------------------------------
+
+
+class _Counter:
+    calls = 0
+
+    @hookimpl
+    def review_result(self, context: CheckContext) -> dict[str, object]:
+        _Counter.calls += 1
+        return {"patches": [p.patch.index for p in context.review.patches]}
+
+
+class _Reader:
+    @hookimpl
+    def check_series(self, context: CheckContext) -> Iterator[Finding]:
+        yield Finding(Severity.INFO, f"counter says {context.result('counter')}")
+        yield Finding(Severity.INFO, f"missing says {context.result('nobody')}")
+
+
+class _Loop:
+    def __init__(self, other: str) -> None:
+        self.other = other
+
+    @hookimpl
+    def review_result(self, context: CheckContext) -> object:
+        return {"other": context.result(self.other)}
+
+
+def test_hook_review_result() -> None:
+    _Counter.calls = 0
+    host = host_with((_Reader(), "reader"), (_Counter(), "counter"))
+    context = context_for(thread_from("series-vpci.mbox", VPCI_V2), host=host)
+    report = run_checks(host, context, ["reader", "counter"])
+    assert [f.message for f in report.findings] == [
+        "counter says {'patches': [1, 2, 3]}",
+        "missing says None",
+    ]
+    assert report.results == {"counter": {"patches": [1, 2, 3]}}
+    assert _Counter.calls == 1  # read by `reader`, then reused for the report
+
+    looped = host_with((_Loop("b"), "a"), (_Loop("a"), "b"))
+    report = run_checks(looped, context_for(thread_from("seed-gdt.mbox", SEED_ID)), ["a", "b"])
+    assert [(f.plugin, f.code, f.message) for f in report.findings] == [
+        (
+            "a",
+            "reviewbot/plugin-failed",
+            "plugin a failed in review_result: results depend on each other: a -> b -> a",
+        )
+    ]
+
+
+# --- reply_paragraphs --------------------------------------------------------------------------
+
+
+class _Replier:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @hookimpl
+    def reply_paragraphs(self, kind: str, patch: PatchReview | None) -> list[str] | None:
+        if kind != "review":
+            return None
+        where = f"patch {patch.patch.index}" if patch is not None else "the cover letter"
+        return [f"{self.text} on {where}.", "  "]
+
+
+class _BrokenReplier:
+    @hookimpl
+    def reply_paragraphs(self) -> str:
+        raise RuntimeError("no words")
+
+
+def test_hook_reply_paragraphs() -> None:
+    host = PluginHost()
+    host.register(_Replier("Looks right"), "first")
+    host.register(_BrokenReplier(), "broken")
+    host.register(_Replier("Figures checked"), "second")
+    context = context_for(thread_from("seed-gdt.mbox", SEED_ID), host=host)
+    patch = context.review.patches[0]
+    paragraphs, problems = reply_paragraphs(host, context, "review", patch)
+    assert paragraphs == [
+        ReplyParagraph("first", "Looks right on patch 1."),
+        ReplyParagraph("second", "Figures checked on patch 1."),
+    ]
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "plugin broken failed in reply_paragraphs: RuntimeError: no words (test_plugin_hooks.py:"
+    )
+    assert reply_paragraphs(host, context, "thanks", None)[0] == []
+    with pytest.raises(ValueError, match="reply kind 'rant'"):
+        reply_paragraphs(host, context, "rant", None)
+
+
+def test_example_plugin_module_uses_every_hook() -> None:
+    source = (ROOT / "plugins/examples/reviewbot-todo/reviewbot_todo/__init__.py").read_text()
+    used = sorted(set(re.findall(r"@hookimpl\ndef (\w+)\(", source)))
+    assert used == _hooks()
+
+
+def test_the_hookspecs_are_typed_and_unimplemented() -> None:
+    for name in _hooks():
+        function = getattr(hookspecs, name)
+        assert textwrap.dedent(inspect.getsource(function)).rstrip().endswith('"""'), name
+        assert "return" in inspect.get_annotations(function), name
