@@ -17,7 +17,7 @@ from reviewbot.attribution import PatchReview, Review
 from reviewbot.blobs import read_texts
 from reviewbot.config import Settings
 from reviewbot.identity import Person
-from reviewbot.people import sender_of
+from reviewbot.people import in_body_author, sender_of
 from reviewbot.series import Revision, Series
 from reviewbot.threads import Thread
 from reviewbot.tree import Tree
@@ -86,11 +86,22 @@ class CheckContext:
         return None
 
     def author(self, patch: PatchReview) -> Person | None:
-        """Who wrote the patch (the mail's From, a masked address recovered when possible)."""
-        person = sender_of(patch.patch.message)
+        """Who wrote the patch: git's in-body `From:` when the commit message opens with one,
+        else the mail's From; a masked address recovered when possible."""
+        person = in_body_author(patch.patch.body.message) or self.sender(patch)
+        return self._unmasked(person)
+
+    def sender(self, patch: PatchReview) -> Person | None:
+        """Who mailed the patch (the mail's From, a masked address recovered when possible)."""
+        return self._unmasked(sender_of(patch.patch.message))
+
+    def _unmasked(self, person: Person | None) -> Person | None:
         if person is None or not person.masked:
             return person
-        return self.book.resolve(person).person or person
+        resolved = self.book.resolve(person).person
+        if resolved is None:
+            return person
+        return Person(person.name or resolved.name, resolved.address)
 
     def setting(self, key: str) -> object:
         """A setting by its dotted key (`hygiene.max_line_length`, `http.timeout`)."""

@@ -142,7 +142,14 @@ class _Keys:
     def convert(self, key: str, raw: object, origin: str) -> object:
         if key in KEYS:
             return _convert(key, raw, origin)
-        return _convert_to(self.specs[key].kind, key, raw, origin)
+        spec = self.specs[key]
+        value = _convert_to(spec.kind, key, raw, origin)
+        problem = spec.validate(value) if spec.validate is not None else None  # type: ignore[arg-type]
+        if problem:
+            raise ConfigError(
+                f"{origin}: {key} {problem}, not {raw!r}", f"the default is {spec.default!r}"
+            )
+        return value
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

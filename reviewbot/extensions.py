@@ -25,11 +25,16 @@ _COMMAND = re.compile(r"[a-z][a-z0-9-]*")
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """A plugin setting: `key` is `<plugin name>.<name>`; the default fixes its type."""
+    """A plugin setting: `key` is `<plugin name>.<name>`; the default fixes its type.
+
+    `validate(value)` returns what is wrong with a value the user gave ("must be at least
+    1"), or None; reviewbot then refuses it when settings are loaded, as one line with exit 2.
+    """
 
     key: str
     default: SettingValue
     help: str
+    validate: Callable[[SettingValue], str | None] | None = None
 
     def __post_init__(self) -> None:
         if not _KEY.fullmatch(self.key):

@@ -63,7 +63,10 @@ def worst(findings: Iterable[Finding]) -> Severity | None:
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
-    """Series-wide first, then by patch; within a patch errors first, then by file and line."""
+    """Series-wide first, then by patch; within a patch errors first, then by file and line.
+
+    Findings that tie keep the order their plugins gave them in (a stable sort).
+    """
     return sorted(
         findings,
         key=lambda f: (
@@ -72,7 +75,5 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
             -f.severity.rank,
             f.file or "",
             f.line or 0,
-            f.plugin,
-            f.message,
         ),
     )

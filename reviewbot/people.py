@@ -7,11 +7,13 @@ import re
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
-from reviewbot.identity import Person
+from reviewbot.identity import Person, parse_person
 from reviewbot.mail import decode_words
 from reviewbot.models import Message
 from reviewbot.threads import Thread
 
+# git mailinfo's in-body headers: at the top of the commit message, before its first blank line.
+_IN_BODY_HEADER = re.compile(r"(From|Date|Subject):[ \t]*(.*)\Z", re.IGNORECASE)
 _VIA_LIST = re.compile(r"^(?P<name>.*?)\s+via\s+\S+$", re.IGNORECASE)
 # Headers only, the old fast policy: this runs for every mail of large mailboxes.
 _HEADERS = BytesHeaderParser(policy=email.policy.compat32)
@@ -67,3 +69,15 @@ def _people(fields: list[str]) -> list[Person]:
         for name, address in getaddresses(fields)
         if "@" in address
     ]
+
+
+def in_body_author(message: str) -> Person | None:
+    """The person of git's in-body `From:` line opening a commit message (the real author of
+    a patch sent on someone else's behalf), else None."""
+    for line in message.lstrip("\n").split("\n"):
+        header = _IN_BODY_HEADER.match(line.rstrip())
+        if header is None:
+            return None
+        if header.group(1).casefold() == "from":
+            return parse_person(header.group(2))
+    return None

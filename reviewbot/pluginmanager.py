@@ -28,6 +28,7 @@ from types import ModuleType
 import pluggy
 
 from reviewbot import hookspecs
+from reviewbot.errors import ReviewbotError
 from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
 
 GROUP = "reviewbot"
@@ -325,7 +326,7 @@ def _describe(exc: BaseException) -> str:
     if frames:
         last = frames[-1]
         where = f" ({Path(last.filename).name}:{last.lineno})"
-    text = _first_line(str(exc))
+    text = exc.one_line() if isinstance(exc, ReviewbotError) else _first_line(str(exc))
     return f"{type(exc).__name__}: {text}{where}" if text else f"{type(exc).__name__}{where}"
 
 

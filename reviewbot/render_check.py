@@ -52,7 +52,8 @@ def _where(context: CheckContext) -> str:
     base = applied.base
     done = sum(p.applied for p in applied.patches)
     state = "applied" if applied.complete else f"{done} of {len(applied.patches)} applied"
-    return f"{state} on {base.commit[:12]} ({base.rule}), no branch made"
+    branch = f"on branch {applied.branch}" if applied.branch else "no branch made"
+    return f"{state} on {base.commit[:12]} ({base.rule}), {branch}"
 
 
 def _grouped(findings: list[Finding]) -> list[str]:

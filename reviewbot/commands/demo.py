@@ -8,13 +8,17 @@ from pathlib import Path
 
 from reviewbot.apply import ApplyRequest, ApplyResult, apply_review
 from reviewbot.attribution import Review, review_series, thread_address_book
+from reviewbot.checkcontext import CheckContext
 from reviewbot.config import Settings, load_settings
 from reviewbot.demo import bundled_archive, seed_page, serve_archive
 from reviewbot.fetch import fetch
+from reviewbot.pluginmanager import PluginHost, current_host
 from reviewbot.progress import progress_for
 from reviewbot.render import summary_line, tree_lines
 from reviewbot.render_apply import apply_lines
+from reviewbot.render_check import check_lines
 from reviewbot.render_review import art_counts, summary_lines
+from reviewbot.runchecks import run_checks, select_plugins
 from reviewbot.sampletree import create_sample_tree
 from reviewbot.series import build_series
 from reviewbot.spec import parse_spec
@@ -24,7 +28,8 @@ from reviewbot.tree import committer_for, open_tree
 
 def run(args: argparse.Namespace) -> int:
     """Serve the example archive on loopback, fetch the seed thread from it, print it."""
-    settings = load_settings([*args.overrides, "lore_url="])
+    host = current_host()
+    settings = load_settings([*args.overrides, "lore_url="], plugin_settings=host.settings())
     archive = bundled_archive()
     page = seed_page(archive)
     with (
@@ -47,14 +52,16 @@ def run(args: argparse.Namespace) -> int:
         print(summary_line(result.thread))
         print("\nreviewbot am: who reviewed, acked and tested what (+ = collected from replies)")
         print("\n".join(summary_lines(review)))
-        applied = _apply_to_sample(review, Path(scratch) / "xen", settings)
+        applied = _apply_to_sample(review, Path(scratch) / "xen", settings, host)
     for warning in result.warnings:
         print(f"warning: {warning}")
     return 0 if not result.warnings and applied.complete else 1
 
 
-def _apply_to_sample(review: Review, where: Path, settings: Settings) -> ApplyResult:
-    """Apply the seed to the bundled sample Xen tree and show the commit it became."""
+def _apply_to_sample(
+    review: Review, where: Path, settings: Settings, host: PluginHost
+) -> ApplyResult:
+    """Apply the seed to the bundled sample Xen tree, show the commit, run the checks on it."""
     print(f"\nreviewbot apply {review.revision.title!r} --tree {where}  (the bundled sample tree)")
     tree = open_tree(create_sample_tree(where))
     committer = committer_for(tree, settings.apply_committer)
@@ -72,4 +79,8 @@ def _apply_to_sample(review: Review, where: Path, settings: Settings) -> ApplyRe
         print(f"\n$ git log -1 --stat {result.branch}   (trailers only)")
         print(shown)
         print("(the sample tree is a temporary copy, removed when the demo ends)")
+    context = CheckContext(review=review, book=book, settings=settings, tree=tree, apply=result)
+    report = run_checks(host, context, select_plugins(host, []))
+    print(f"\nreviewbot check {review.revision.title!r} --tree {where}")
+    print("\n".join(check_lines(report, context)))
     return result
