@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reviewbot.addressbook import AddressBook
-from reviewbot.apply import ApplyResult
-from reviewbot.attribution import PatchReview, Review
 from reviewbot.blobs import read_texts
-from reviewbot.config import Settings
 from reviewbot.identity import Person
 from reviewbot.people import in_body_author, sender_of
-from reviewbot.series import Revision, Series
-from reviewbot.threads import Thread
-from reviewbot.tree import Tree
+
+if TYPE_CHECKING:  # annotations only: plugins import this module when they are loaded
+    from reviewbot.addressbook import AddressBook
+    from reviewbot.apply import ApplyResult
+    from reviewbot.attribution import PatchReview, Review
+    from reviewbot.config import Settings
+    from reviewbot.series import Revision, Series
+    from reviewbot.threads import Thread
+    from reviewbot.tree import Tree
 
 #: Reads another plugin's result by name (None when it has none or is not loaded).
 ResultReader = Callable[[str], object | None]

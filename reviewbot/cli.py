@@ -249,6 +249,23 @@ def _run_config(args: argparse.Namespace) -> int:
     return run(args)
 
 
+#: Commands that never call a plugin: they start without loading any (about 0.1 s less).
+_PLUGIN_FREE = frozenset({"fetch", "am", "apply"})
+
+
+def _needs_plugins(argv: Sequence[str]) -> bool:
+    """False when the command named in `argv` is one that runs no plugin hook."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "-c":
+            skip = True
+        elif not token.startswith("-"):
+            return token not in _PLUGIN_FREE
+    return True
+
+
 def report_plugin_problems(host: PluginHost) -> None:
     """Say on stderr, once each, which plugins could not be loaded or registered and why."""
     for problem in host.new_problems():
@@ -257,10 +274,12 @@ def report_plugin_problems(host: PluginHost) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; ReviewbotError becomes one line on stderr and a non-zero exit."""
-    host = current_host()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    host = current_host() if _needs_plugins(arguments) else None
     parser = build_parser(host)
-    args = parser.parse_args(argv)
-    report_plugin_problems(host)
+    args = parser.parse_args(arguments)
+    if host is not None:
+        report_plugin_problems(host)
     args.overrides = [*args.global_overrides, *args.overrides]
     args.quiet = args.quiet or args.global_quiet
     args.debug = args.debug or args.global_debug

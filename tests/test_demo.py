@@ -46,3 +46,16 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
         "Reviewed-by: Jan Beulich <jbeulich@suse.com>",
     ]
     assert " 4 files changed, 50 insertions(+), 18 deletions(-)" in log
+    # and finally runs the built-in check plugins over the applied series
+    checked = lines[lines.index(next(x for x in lines if x.startswith("reviewbot check "))) :]
+    assert checked[1:4] == [
+        "x86/ctxt-switch: Document and improve GDT handling (v1, 1 patch)",
+        checked[2],
+        "checked by: hygiene, trailers, xen-policy",
+    ]
+    assert checked[2].startswith("applied on 0086a527fa4d (blob-match), on branch review/")
+    assert (
+        "    xen-policy: committable: X86 ARCHITECTURE approved by Jan Beulich (Reviewed-by); "
+        "reviewed by someone other than the author"
+    ) in checked
+    assert checked[-1] == "5 findings: 0 errors, 0 warnings, 5 info"

@@ -330,3 +330,25 @@ def test_plugins_lists_failures_and_exits_1(tmp_path: Path) -> None:
     assert [line.split()[0] for line in lines] == [*BUILT_IN, "typo"]
     assert lines[-1].startswith("typo        failed: implements unknown hook 'chek_patch'")
     assert result.stderr.startswith("reviewbot: plugin typo: implements unknown hook 'chek_patch'")
+
+
+def test_commands_that_run_no_plugin_do_not_load_any(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from reviewbot.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "names = [m for m in sys.modules if m.startswith('reviewbot_') and '.' not in m]\n"
+        "print(sorted(names), code)\n"
+    )
+    seed = str(ROOT / "fixtures" / "mail" / "seed-gdt.mbox")
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.splitlines()[-1]
+
+    assert loaded("-c", "http.timeout=3", "fetch", seed, "-q", "--offline") == "[] 0"
+    assert loaded("check", seed, "--plugin", "trailers", "-q") == (
+        "['reviewbot_hygiene', 'reviewbot_trailers', 'reviewbot_xen_policy'] 0"
+    )
