@@ -169,7 +169,7 @@ def _given(series: Series, book: AddressBook) -> _Given:
     for message in series.thread.ordered():
         if series.role_of(message.message_id) is not None:
             continue
-        target = _answered(series, message)
+        target = series.answered(message.message_id)
         trailers = _reply_trailers(message, book, aliases)
         if target is None:
             unattributed += trailers
@@ -200,18 +200,6 @@ def review_versions(series: Series, book: AddressBook) -> dict[Version, Review]:
     """`review_series` for every version, the replies read once."""
     given = _given(series, book)
     return {v: _review(series, series.revisions[v], given, book) for v in series.versions}
-
-
-def _answered(series: Series, message: Message) -> str | None:
-    """The patch or cover letter a reply answers, found by walking up its ancestors."""
-    node = series.thread.parents.get(message.message_id)
-    seen = set()
-    while node is not None and node not in seen:
-        if series.role_of(node) is not None:
-            return node
-        seen.add(node)
-        node = series.thread.parents.get(node)
-    return None
 
 
 def _reply_trailers(message: Message, book: AddressBook, aliases: Aliases) -> list[Trailer]:

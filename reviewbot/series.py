@@ -121,6 +121,17 @@ class Series:
         """(version, number) of a patch or cover letter (number 0); None for other mail."""
         return self.roles.get(message_id)
 
+    def answered(self, message_id: str) -> str | None:
+        """The patch or cover letter a reply answers: its nearest ancestor with a role."""
+        node = self.thread.parents.get(message_id)
+        seen: set[str] = set()
+        while node is not None and node not in seen:
+            if self.role_of(node) is not None:
+                return node
+            seen.add(node)
+            node = self.thread.parents.get(node)
+        return None
+
 
 @dataclass
 class _Bucket:

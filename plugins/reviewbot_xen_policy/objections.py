@@ -47,24 +47,12 @@ def nak_line(text: str) -> str | None:
     return None
 
 
-def answered(series: Series, message_id: str) -> str | None:
-    """The patch or cover letter a reply answers: its first ancestor with a role in the series."""
-    node = series.thread.parents.get(message_id)
-    seen: set[str] = set()
-    while node is not None and node not in seen:
-        if series.role_of(node) is not None:
-            return node
-        seen.add(node)
-        node = series.thread.parents.get(node)
-    return None
-
-
 def nak_replies(series: Series, targets: frozenset[str]) -> Iterator[NakLine]:
     """Objection lines in replies answering one of `targets` (a patch's and its cover's ids)."""
     for message in series.thread.ordered():
         if series.role_of(message.message_id) is not None:
             continue
-        if answered(series, message.message_id) not in targets:
+        if series.answered(message.message_id) not in targets:
             continue
         line = nak_line(body_text(message))
         if line is not None:
