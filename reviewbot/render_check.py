@@ -72,7 +72,8 @@ def _grouped(findings: list[Finding]) -> list[str]:
 
 
 def _place(finding: Finding) -> str:
-    if finding.file is None:
+    """`file:line: ` before the message (left out when the message starts with the file)."""
+    if finding.file is None or (finding.line is None and finding.message.startswith(finding.file)):
         return ""
     return f"{finding.file}:{finding.line}: " if finding.line else f"{finding.file}: "
 

@@ -177,3 +177,24 @@ def test_bad_input_is_one_line_and_exit_2(
     assert capsys.readouterr().err.startswith("reviewbot: error: -c: unknown setting 'rules.levle'")
     assert main(["check", SEED, "-c", "rules.level=loud"]) == 1
     assert "'loud' is not a valid Severity" in capsys.readouterr().out
+
+
+def test_a_message_that_names_its_file_is_not_prefixed_with_it_again() -> None:
+    from reviewbot.findings import Finding, Severity
+    from reviewbot.render_check import check_lines
+    from reviewbot.runchecks import CheckReport
+    from tests.support.checking import SEED_ID, context_for, thread_from
+
+    context = context_for(thread_from("seed-gdt.mbox", SEED_ID))
+    findings = (
+        Finding(Severity.ERROR, "a.c needs an ack", patch=1, file="a.c", plugin="p"),
+        Finding(Severity.ERROR, "a.c is long", patch=1, file="a.c", line=3, plugin="p"),
+        Finding(Severity.ERROR, "needs an ack", patch=1, file="b.c", plugin="p"),
+    )
+    lines = check_lines(CheckReport(findings, {}, ("p",)), context)
+    assert lines[5:9] == [
+        "  error",
+        "    p: a.c needs an ack",
+        "    p: a.c:3: a.c is long",
+        "    p: b.c: needs an ack",
+    ]
