@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from reviewbot import __version__
 from reviewbot.errors import ReviewbotError
-from reviewbot.pluginmanager import PluginHost, PluginProblem, current_host
+from reviewbot.pluginmanager import PluginHost, current_host
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -198,7 +198,7 @@ def _add_plugin_commands(
             spec.add_arguments(sub)
         except Exception as exc:  # a plugin's bug must not take the other commands down
             del commands.choices[spec.name]
-            host.problems.append(_problem(plugin, f"command {spec.name}: {exc}"))
+            host.note_problem(plugin, f"command {spec.name}: {exc}")
             continue
         sub.set_defaults(handler=spec.run)
 
@@ -237,10 +237,6 @@ def _run_plugins(args: argparse.Namespace) -> int:
     from reviewbot.commands.plugins import run
 
     return run(args)
-
-
-def _problem(plugin: str, message: str) -> PluginProblem:
-    return PluginProblem(plugin, message)
 
 
 def _run_config(args: argparse.Namespace) -> int:

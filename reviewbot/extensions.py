@@ -6,13 +6,14 @@ TUI calls it.
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from textual.widget import Widget
 
     from reviewbot.checkcontext import CheckContext

@@ -109,24 +109,24 @@ class PluginHost:
     ) -> bool:
         """Register one plugin; a bad one becomes a problem and False, never an exception."""
         if not _NAME.fullmatch(name):
-            self._problem(name, "plugin names are lower-case letters, digits and dashes")
+            self.note_problem(name, "plugin names are lower-case letters, digits and dashes")
             return False
         if name in self.infos:
-            self._problem(name, f"a plugin named {name} is already loaded from {source}")
+            self.note_problem(name, f"a plugin named {name} is already loaded from {source}")
             return False
         try:
             self.manager.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
-            self._problem(name, _invalid_implementation(exc))
+            self.note_problem(name, _invalid_implementation(exc))
             return False
         except ValueError as exc:
-            self._problem(name, _first_line(str(exc)))
+            self.note_problem(name, _first_line(str(exc)))
             return False
         try:
             self.manager.check_pending()
         except pluggy.PluginValidationError as exc:
             self.manager.unregister(name=name)
-            self._problem(name, _unknown_hook(exc))
+            self.note_problem(name, _unknown_hook(exc))
             return False
         module = getattr(plugin, "__name__", type(plugin).__name__)
         hooks = tuple(sorted(caller.name for caller in self.manager.get_hookcallers(plugin) or ()))
@@ -141,7 +141,8 @@ class PluginHost:
             del self.infos[name]
             self._settings = None
 
-    def _problem(self, name: str, message: str) -> None:
+    def note_problem(self, name: str, message: str) -> None:
+        """Record why a plugin, or part of it, could not be used (reported once on stderr)."""
         self.problems.append(PluginProblem(name, message))
 
     @property
@@ -209,11 +210,11 @@ class PluginHost:
             items: list[object] = []
             outcome = self.call(hook, name, {"register": items.append}, None)
             if outcome.error:
-                self._problem(name, f"{hook} failed: {outcome.error}")
+                self.note_problem(name, f"{hook} failed: {outcome.error}")
                 continue
             for item in items:
                 if not isinstance(item, kind):
-                    self._problem(name, f"{hook} registered {item!r}, not a {kind.__name__}")
+                    self.note_problem(name, f"{hook} registered {item!r}, not a {kind.__name__}")
                     continue
                 yield name, item
 
@@ -226,9 +227,9 @@ class PluginHost:
             for name, item in self._collect("register_settings", SettingSpec):
                 assert isinstance(item, SettingSpec)
                 if item.key.split(".", 1)[0] != name:
-                    self._problem(name, f"setting {item.key} must start with {name}.")
+                    self.note_problem(name, f"setting {item.key} must start with {name}.")
                 elif any(item.key == spec.key for _, spec in found):
-                    self._problem(name, f"setting {item.key} is declared twice")
+                    self.note_problem(name, f"setting {item.key} is declared twice")
                 else:
                     found.append((name, item))
             self._settings = found
@@ -240,7 +241,7 @@ class PluginHost:
         for name, item in self._collect("register_commands", CommandSpec):
             assert isinstance(item, CommandSpec)
             if item.name in taken:
-                self._problem(name, f"command {item.name!r} is already taken")
+                self.note_problem(name, f"command {item.name!r} is already taken")
                 continue
             taken.add(item.name)
             found.append((name, item))
@@ -297,7 +298,7 @@ def _load_entry_point(host: PluginHost, point: EntryPoint) -> None:
     try:
         plugin = point.load()
     except Exception as exc:
-        host._problem(point.name, f"cannot be imported: {_describe(exc)}")
+        host.note_problem(point.name, f"cannot be imported: {_describe(exc)}")
         return
     source = "built-in" if distribution == BUILT_IN_DISTRIBUTION else "package"
     host.register(plugin, point.name, source=source, version=version, distribution=distribution)
@@ -314,7 +315,7 @@ def _load_file(host: PluginHost, path: Path, name: str) -> None:
         spec.loader.exec_module(module)
     except Exception as exc:
         sys.modules.pop(module_name, None)
-        host._problem(name, f"cannot be imported from {path}: {_describe(exc)}")
+        host.note_problem(name, f"cannot be imported from {path}: {_describe(exc)}")
         return
     host.register(module, name, source="local")
 

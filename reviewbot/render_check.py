@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from reviewbot.checkcontext import CheckContext
 from reviewbot.findings import Finding, Severity
-from reviewbot.runchecks import CheckReport, jsonable
+from reviewbot.render_apply import apply_json
+from reviewbot.runchecks import CheckReport
 
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -79,25 +80,9 @@ def _place(finding: Finding) -> str:
 
 
 def check_json_text(report: CheckReport, context: CheckContext) -> str:
-    """`{"findings": [...], "results": {...}, "plugins": [...], "apply": {...}|null}`."""
+    """`{"findings": [...], "results": {...}, "plugins": [...], "apply": …}`; `apply` is
+    `reviewbot apply --json`'s document (null without --tree)."""
     document = report.to_json()
     document["plugins"] = list(report.plugins)
-    document["apply"] = None if context.apply is None else _apply_json(context)
+    document["apply"] = None if context.apply is None else apply_json(context.apply)
     return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-def _apply_json(context: CheckContext) -> object:
-    assert context.apply is not None
-    applied = context.apply
-    return jsonable(
-        {
-            "base": applied.base.commit,
-            "base_rule": applied.base.rule,
-            "head": context.head,
-            "complete": applied.complete,
-            "patches": [
-                {"number": p.number, "status": p.status, "commit": p.commit}
-                for p in applied.patches
-            ],
-        }
-    )

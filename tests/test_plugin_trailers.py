@@ -190,7 +190,7 @@ def test_hook_review_result_of_the_seed_thread() -> None:
     juergen_reply = "b4d3c0ea-3a1f-5d6e-93c2-1f8e0b7d2a65@suse.com"
     jan_reply = "5D2319950200007800239C52@prv1-mh.provo.novell.com"
 
-    result = report.results["trailers"]
+    result = report.to_json()["results"]["trailers"]
 
     assert result == {
         "version": "v1",
@@ -229,7 +229,7 @@ def test_hook_review_result_of_the_seed_thread() -> None:
 
 def test_hook_review_result_lists_sender_author_and_problems() -> None:
     report = run("signoff-chain.mbox", SIGNOFF_CHAIN)
-    result = report.results["trailers"]
+    result = report.to_json()["results"]["trailers"]
     assert isinstance(result, dict)
     patch = result["patches"][1]
 
@@ -484,7 +484,7 @@ def test_not_carried() -> None:
         " (<7f3c9b52-1e04-4c8d-b6a1-93d2e5f0c718@eikelenboom.it>), whose change differs from"
         " this v2, so it is not carried; ask Sander Eikelenboom whether it still holds for v2."
     ]
-    result = report.results["trailers"]
+    result = report.to_json()["results"]["trailers"]
     assert isinstance(result, dict)
     carried = [(t["name"], t["origin"]) for t in result["patches"][1]["trailers"]]
     assert carried == [

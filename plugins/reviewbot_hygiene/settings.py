@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from reviewbot.checkcontext import CheckContext
-from reviewbot.errors import ConfigError
 from reviewbot.extensions import SettingSpec, SettingValue
 
 MAX_LINE_LENGTH = "hygiene.max_line_length"
@@ -67,20 +66,11 @@ class HygieneSettings:
 
     @classmethod
     def from_context(cls, context: CheckContext) -> HygieneSettings:
-        """The values `context` holds; ConfigError when one makes no sense."""
-        length = context.setting(MAX_LINE_LENGTH)
-        per_kind = context.setting(MAX_PER_KIND)
-        paths = context.setting(XEN_STYLE_PATHS)
-        if not isinstance(length, int) or length < 1:
-            raise ConfigError(
-                f"{MAX_LINE_LENGTH} is {length!r}", "give a positive number of columns, e.g. 80"
-            )
-        if not isinstance(per_kind, int) or per_kind < 0:
-            raise ConfigError(
-                f"{MAX_PER_KIND} is {per_kind!r}", "give a number of findings, or 0 for no limit"
-            )
+        """The values `context` holds (already typed and validated when settings loaded)."""
         return cls(
-            max_line_length=length,
-            max_per_kind=per_kind,
-            xen_style_paths=tuple(p.strip() for p in str(paths).split(",") if p.strip()),
+            max_line_length=int(str(context.setting(MAX_LINE_LENGTH))),
+            max_per_kind=int(str(context.setting(MAX_PER_KIND))),
+            xen_style_paths=tuple(
+                p.strip() for p in str(context.setting(XEN_STYLE_PATHS)).split(",") if p.strip()
+            ),
         )

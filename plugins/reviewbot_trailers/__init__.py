@@ -17,6 +17,7 @@ from reviewbot.extensions import SettingSpec
 from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
 from reviewbot_trailers.checks import DEFAULT_MIN_FIXES_DIGITS, MIN_FIXES_DIGITS, patch_findings
+from reviewbot_trailers.result import TrailersResult
 from reviewbot_trailers.result import review_result as _review_result
 
 NAME = "trailers"
@@ -37,12 +38,16 @@ def register_settings(register: Callable[[SettingSpec], None]) -> None:
 
 @hookimpl
 def check_patch(patch: PatchReview, context: CheckContext) -> Iterator[Finding]:
-    """The findings about one patch's trailers."""
-    yield from patch_findings(patch, context)
+    """The findings about one patch's trailers (worked out once, with the result)."""
+    result = context.result(NAME)
+    if isinstance(result, TrailersResult):
+        yield from result.findings.get(patch.patch.index, ())
+    else:  # called outside a check run, where no result is kept
+        yield from patch_findings(patch, context)
 
 
 @hookimpl
-def review_result(context: CheckContext) -> dict[str, object]:
+def review_result(context: CheckContext) -> TrailersResult:
     """Every patch's trailers as they will be committed, their A/R/T counts and problems."""
     return _review_result(context)
 

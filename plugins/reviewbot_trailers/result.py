@@ -8,27 +8,48 @@ the problems found, by code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from reviewbot.attribution import ACKED, REVIEWED, TESTED, PatchReview, Trailer
 from reviewbot.checkcontext import CheckContext
+from reviewbot.findings import Finding
 from reviewbot.identity import Person
 from reviewbot_trailers.checks import patch_findings, people_of
 
 JsonObject = dict[str, object]
 
 
-def review_result(context: CheckContext) -> JsonObject:
-    """`{"version": "v2", "patches": [...]}` for the version under review."""
-    return {
-        "version": str(context.revision.version),
-        "patches": [patch_result(review, context) for review in context.review.patches],
-    }
+@dataclass(frozen=True)
+class TrailersResult:
+    """The result, and the findings it was made from (what `check_patch` reports)."""
+
+    version: str
+    patches: tuple[JsonObject, ...]
+    findings: Mapping[int, tuple[Finding, ...]]
+
+    def to_json(self) -> JsonObject:
+        """`{"version": "v2", "patches": [...]}`: the findings only as each patch's problems."""
+        return {"version": self.version, "patches": list(self.patches)}
 
 
-def patch_result(review: PatchReview, context: CheckContext) -> JsonObject:
+def review_result(context: CheckContext) -> TrailersResult:
+    """Every patch of the version under review checked once: its JSON entry and findings."""
+    findings = {r.patch.index: tuple(patch_findings(r, context)) for r in context.review.patches}
+    return TrailersResult(
+        str(context.revision.version),
+        tuple(patch_result(r, context, findings[r.patch.index]) for r in context.review.patches),
+        findings,
+    )
+
+
+def patch_result(
+    review: PatchReview, context: CheckContext, findings: tuple[Finding, ...]
+) -> JsonObject:
     """One patch's trailers, counts and problems."""
     people = people_of(review, context)
     problems: dict[str, list[str]] = {}
-    for finding in patch_findings(review, context):
+    for finding in findings:
         problems.setdefault(finding.code, []).append(finding.message)
     return {
         "number": review.patch.index,

@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from reviewbot.addressbook import AddressBook
 from reviewbot.apply import ApplyRequest, apply_review
-from reviewbot.attribution import review_series, thread_address_book
+from reviewbot.checksession import review_of
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
 from reviewbot.render_apply import apply_json_text, apply_lines
-from reviewbot.series import build_series
 from reviewbot.subject import Version
 from reviewbot.tree import committer_for, open_tree
 
@@ -26,12 +24,7 @@ def run(args: argparse.Namespace) -> int:
     version = Version.parse(args.version) if args.version else None
     committer = committer_for(tree, settings.apply_committer)
     result, known = fetch_thread(args)
-    series = build_series(result.thread)
-    masked = any(m.masked for m in result.thread.messages.values())
-    book = thread_address_book(
-        series, known.merge(AddressBook.from_tree(tree.top)) if masked else known
-    )
-    review = review_series(series, version, book)
+    review, book = review_of(result.thread, known, version, tree)
     request = ApplyRequest(
         base=args.base,
         branch=args.branch,
