@@ -14,8 +14,12 @@ from reviewbot.pluginmanager import PluginHost, current_host
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _common_options(prefix: str = "") -> argparse.ArgumentParser:
-    """Options every command accepts, before or after its name (`prefix` keeps them apart)."""
+def common_options(prefix: str = "") -> argparse.ArgumentParser:
+    """Options every command accepts, before or after its name (`prefix` keeps them apart).
+
+    A plugin command with actions of its own gives them these too, under another prefix,
+    and merges them with `merge_common_options`.
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "-c",
@@ -38,6 +42,13 @@ def _common_options(prefix: str = "") -> argparse.ArgumentParser:
     return common
 
 
+def merge_common_options(args: argparse.Namespace, prefix: str) -> None:
+    """Fold the common options given under `prefix` (after a sub-action) into the usual ones."""
+    args.overrides = [*args.overrides, *getattr(args, f"{prefix}overrides", [])]
+    args.quiet = args.quiet or getattr(args, f"{prefix}quiet", False)
+    args.debug = args.debug or getattr(args, f"{prefix}debug", False)
+
+
 def add_spec_options(parser: argparse.ArgumentParser) -> None:
     """SPEC, `--msgid` and `--offline`: how every command names a thread."""
     parser.add_argument(
@@ -54,10 +65,10 @@ def add_spec_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser(host: PluginHost | None = None) -> argparse.ArgumentParser:
     """The full parser: reviewbot's commands, then the plugins' (their modules load on use)."""
-    common = _common_options()
+    common = common_options()
     parser = argparse.ArgumentParser(
         prog="reviewbot",
-        parents=[_common_options("global_")],
+        parents=[common_options("global_")],
         description="Review Xen-devel patches: fetch threads, collect trailers, apply, check.",
     )
     parser.add_argument("--version", action="version", version=f"reviewbot {__version__}")

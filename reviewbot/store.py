@@ -1,5 +1,5 @@
-"""The local store: raw messages keyed by Message-ID, the HTTP resources they came from, and an
-address book of every unmasked address seen.
+"""The local store: raw messages keyed by Message-ID, the HTTP resources they came from, an
+address book of every unmasked address seen, and the records plugins keep (measurements).
 
 One SQLite file (WAL mode). Every write is its own transaction, so a crash or Ctrl-C keeps
 everything written before it and nothing half-written.
@@ -7,6 +7,7 @@ everything written before it and nothing half-written.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -42,6 +43,17 @@ CREATE TABLE IF NOT EXISTS resources (
     fetched_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS resources_by_message ON resources (message_id);
+CREATE TABLE IF NOT EXISTS records (
+    plugin TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    about TEXT NOT NULL,
+    body TEXT NOT NULL,
+    written_at REAL NOT NULL,
+    PRIMARY KEY (plugin, collection, key, seq)
+);
+CREATE INDEX IF NOT EXISTS records_about ON records (plugin, collection, about);
 CREATE TABLE IF NOT EXISTS addresses (
     address TEXT PRIMARY KEY COLLATE NOCASE,
     name TEXT NOT NULL,
@@ -49,6 +61,16 @@ CREATE TABLE IF NOT EXISTS addresses (
     last_seen REAL NOT NULL
 );
 """
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One entry of a plugin's record: its position, what it is about, and its JSON body."""
+
+    seq: int
+    about: str
+    body: dict[str, Any]
+    written_at: float
 
 
 @dataclass(frozen=True)
@@ -246,3 +268,57 @@ class Store:
             "SELECT name, address FROM addresses ORDER BY seen DESC, address COLLATE NOCASE", ()
         )
         return [Person(name, address) for name, address in rows]
+
+    # -- plugin records ----------------------------------------------------------------------
+
+    def append_record(
+        self, plugin: str, collection: str, key: str, body: dict[str, Any], *, about: str = ""
+    ) -> int:
+        """Append one JSON entry to the record `key` in its own transaction; returns its seq.
+
+        A record grows entry by entry (a measurement's header, then each sample), so an
+        interrupted run keeps every entry written before the interruption.
+        """
+        text = json.dumps(body, sort_keys=True)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT COALESCE(MAX(seq), -1) FROM records "
+                "WHERE plugin = ? AND collection = ? AND key = ?",
+                (plugin, collection, key),
+            ).fetchone()
+            seq = int(row[0]) + 1
+            db.execute(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (plugin, collection, key, seq, about, text, time.time()),
+            )
+        return seq
+
+    def record(self, plugin: str, collection: str, key: str) -> list[StoredRecord]:
+        """Every entry of one record, in the order written."""
+        rows = self._read(
+            "SELECT seq, about, body, written_at FROM records "
+            "WHERE plugin = ? AND collection = ? AND key = ? ORDER BY seq",
+            (plugin, collection, key),
+        )
+        return [StoredRecord(int(s), str(a), json.loads(b), float(w)) for s, a, b, w in rows]
+
+    def record_keys(self, plugin: str, collection: str, *, about: str | None = None) -> list[str]:
+        """The keys of a plugin's records (only those about `about` when given), oldest first."""
+        sql = "SELECT key, MIN(written_at) FROM records WHERE plugin = ? AND collection = ?"
+        parameters: tuple[str, ...] = (plugin, collection)
+        if about is not None:
+            sql += " AND about = ?"
+            parameters += (about,)
+        rows = self._read(sql + " GROUP BY key ORDER BY MIN(written_at), key", parameters)
+        return [str(key) for key, _ in rows]
+
+    def delete_record(self, plugin: str, collection: str, key: str) -> int:
+        """Remove a record with all its entries; returns how many entries went."""
+        if self._connection is None:
+            return 0
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM records WHERE plugin = ? AND collection = ? AND key = ?",
+                (plugin, collection, key),
+            )
+        return cursor.rowcount

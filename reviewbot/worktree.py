@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,31 @@ def temporary_worktree(
             with _no_interrupts():
                 _remove(tree, path, worktree.git_dir if worktree else None)
                 shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def checked_out_worktrees(
+    tree: Tree, commits: Sequence[str], labels: Sequence[str], prefix: str = "reviewbot-"
+) -> Iterator[list[Path]]:
+    """Full detached checkouts of `commits` side by side, all removed on leaving (also on ^C).
+
+    They live in one scratch directory under names of the same length, so paths that end up
+    in build output do not differ between them by more than the label.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    made: dict[Path, Path | None] = {}
+    try:
+        for commit, label in zip(commits, labels, strict=True):
+            path = scratch / label
+            made[path] = None
+            tree.git.run("worktree", "add", "--detach", "--quiet", str(path), commit)
+            made[path] = Path(Git(path).out("rev-parse", "--absolute-git-dir"))
+        yield list(made)
+    finally:
+        with _no_interrupts():
+            for path, git_dir in made.items():
+                _remove(tree, path, git_dir)
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def sparse_pattern(path: str) -> str:

@@ -1,0 +1,84 @@
+"""The built-in `perf-compare` plugin: read the figures a thread quotes, judge them, measure.
+
+It extracts performance figures from the thread (tables of means like the seed's, `X -> Y`
+statements, perf stat, hyperfine and ministat output, bloat-o-meter size reports), says what
+they can and cannot show (Student's t exactly as ministat computes it when there is spread,
+"significance cannot be judged" when there are only means, wall time out of proportion to
+CPU time), and measures the series itself with `reviewbot perf run`. Its result
+(`context.result("perf-compare")`, a `PerfResult`) is what other plugins read; the GDT
+simulator weighs its modelled saving against `PerfResult.wall_time()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from reviewbot.attribution import PatchReview
+from reviewbot.checkcontext import CheckContext
+from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
+from reviewbot.findings import Finding
+from reviewbot.hookspecs import hookimpl
+from reviewbot_perf_compare.command import PERF_COMMAND
+from reviewbot_perf_compare.result import PerfResult, analyse
+from reviewbot_perf_compare.settings import CONFIDENCE, SETTINGS, WALL_CPU_RATIO
+
+#: The plugin's entry-point name.
+NAME = "perf-compare"
+
+
+@hookimpl
+def register_settings(register: Callable[[SettingSpec], None]) -> None:
+    """Declare the confidence level, `perf run`'s runs and warm-up, and the wall/CPU ratio."""
+    for spec in SETTINGS:
+        register(spec)
+
+
+@hookimpl
+def register_commands(register: Callable[[CommandSpec], None]) -> None:
+    """Add `reviewbot perf` (show, compare, run)."""
+    register(PERF_COMMAND)
+
+
+@hookimpl
+def register_panels(register: Callable[[PanelSpec], None]) -> None:
+    """Add the Performance panel to the TUI's review screen."""
+    from reviewbot_perf_compare.panel import PERF_PANEL
+
+    register(PERF_PANEL)
+
+
+@hookimpl
+def review_result(context: CheckContext) -> PerfResult:
+    """The thread's figures judged, its size reports, concerns, and the runs measured for it."""
+    from reviewbot_perf_compare.runlog import runs_about
+    from reviewbot_perf_compare.settings import number
+
+    return analyse(
+        context.thread,
+        runs_about(context.thread.root),
+        confidence=number(context.settings, CONFIDENCE),
+        wall_cpu_ratio=number(context.settings, WALL_CPU_RATIO),
+    )
+
+
+@hookimpl
+def check_series(context: CheckContext) -> Iterator[Finding]:
+    """What a reviewer should say about the figures (see `reviewbot_perf_compare.advice`)."""
+    from reviewbot_perf_compare.advice import findings
+
+    yield from findings(_result(context))
+
+
+@hookimpl
+def reply_paragraphs(context: CheckContext, kind: str, patch: PatchReview | None) -> list[str]:
+    """For a review reply: the deltas, what they show and what to ask for."""
+    if kind != "review":
+        return []
+    from reviewbot_perf_compare.paragraph import reply_paragraphs as paragraphs
+
+    return list(paragraphs(_result(context)))
+
+
+def _result(context: CheckContext) -> PerfResult:
+    result = context.result(NAME)
+    return result if isinstance(result, PerfResult) else review_result(context)

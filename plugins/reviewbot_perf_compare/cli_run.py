@@ -1,0 +1,157 @@
+"""`reviewbot perf run SPEC --tree DIR --cmd CMD`: measure the series against its base.
+
+The series is applied the way `reviewbot check --tree` applies it (a temporary worktree, no
+branch); the base and the result are then checked out side by side in a scratch directory,
+and the command runs alternately in each. Every sample goes to the store as it is taken,
+so Ctrl-C loses nothing measured; the worktrees are removed whatever happens, and the
+user's checkout, index and branches are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from reviewbot.apply import CONFLICT, ApplyRequest, ApplyResult, apply_review
+from reviewbot.checksession import review_of
+from reviewbot.cli import report_plugin_problems
+from reviewbot.commands.thread import fetch_thread
+from reviewbot.config import load_settings
+from reviewbot.errors import ReviewbotError, SpecError, TreeError
+from reviewbot.paths import store_file
+from reviewbot.pluginmanager import current_host
+from reviewbot.progress import progress_for
+from reviewbot.store import Store
+from reviewbot.subject import Version
+from reviewbot.tree import committer_for, open_tree
+from reviewbot.worktree import checked_out_worktrees
+from reviewbot_perf_compare.judge import judge
+from reviewbot_perf_compare.measure import BASE, SERIES, VARIANTS, measure, plan
+from reviewbot_perf_compare.render import run_lines
+from reviewbot_perf_compare.result import MeasuredRun, judgement_json, run_figures
+from reviewbot_perf_compare.runlog import (
+    COMPLETE,
+    FAILED,
+    INTERRUPTED,
+    RunLog,
+    StoredRun,
+    stored_runs,
+)
+from reviewbot_perf_compare.settings import RUNS, WARMUP, chosen_confidence, number
+
+#: The checkouts' directory names: of equal length, so paths in build output differ by one word.
+_LABELS = {BASE: "base", SERIES: "head"}
+
+
+def run_measure(args: argparse.Namespace) -> int:
+    """Apply, check out both trees, measure alternately, keep and report the samples."""
+    host = current_host()
+    settings = load_settings(args.overrides, plugin_settings=host.settings())
+    report_plugin_problems(host)
+    confidence = chosen_confidence(args, settings)
+    runs = args.runs if args.runs is not None else int(number(settings, RUNS))
+    warmup = args.warmup if args.warmup is not None else int(number(settings, WARMUP))
+    if runs < 2:
+        raise SpecError(f"-n {runs} is too few", "give at least 2 runs per tree (10 is better)")
+    if warmup < 0:
+        raise SpecError(f"--warmup {warmup} is negative", "give 0 or more warm-up rounds")
+    if not args.cmd.strip():
+        raise SpecError("--cmd is empty", 'give the command to measure, e.g. --cmd "make -j8"')
+    tree = open_tree(Path(args.tree))
+    version = Version.parse(args.version) if args.version else None
+    fetched, known = fetch_thread(args)
+    thread = fetched.thread
+    review, book = review_of(thread, known, version, tree)
+    request = ApplyRequest(
+        base=args.base, window_days=settings.apply_base_window_days, make_branch=False
+    )
+    applied = apply_review(
+        review, book, tree, request, committer_for(tree, settings.apply_committer)
+    )
+    head = _complete_head(applied)
+    base = applied.base.commit
+    header = {
+        "command": args.cmd,
+        "runs": runs,
+        "warmup": warmup,
+        "base": base,
+        "head": head,
+        "tree": str(tree.top),
+        "series": review.revision.title,
+        "version": str(review.revision.version),
+        "host": platform.node(),
+        "cpus": os.cpu_count() or 0,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    progress = progress_for("measuring", quiet=args.quiet or args.json)
+    with Store.open(store_file()) as store:
+        log = RunLog(store, thread.root, header)
+        status = COMPLETE
+        try:
+            with checked_out_worktrees(
+                tree, [base, head], [_LABELS[v] for v in VARIANTS], prefix="reviewbot-perf-"
+            ) as paths:
+                trees = dict(zip(VARIANTS, paths, strict=True))
+                measure(plan(runs, warmup), trees, args.cmd, log.add, progress)
+        except KeyboardInterrupt:
+            status = INTERRUPTED
+        except ReviewbotError as exc:
+            log.finish(FAILED, exc.message)
+            raise
+        finally:
+            progress.close()
+            signal.signal(signal.SIGTERM, previous)
+        log.finish(status)
+        stored = next(r for r in stored_runs(store, about=thread.root) if r.key == log.key)
+    return _report(stored, confidence, args.json)
+
+
+def _complete_head(applied: ApplyResult) -> str:
+    """The applied series' last commit; TreeError unless every patch applied."""
+    failed = [o for o in applied.patches if not o.applied]
+    if failed or applied.head is None:
+        first = failed[0] if failed else None
+        why = ""
+        if first is not None:
+            why = f": patch {first.number} {first.status}"
+            if first.status == CONFLICT and first.conflicts:
+                why += f" in {first.conflicts[0].path}"
+        raise TreeError(
+            f"the series does not apply to {applied.base.commit[:12]}{why}",
+            "perf run needs the whole series applied; give --base REV or rebase the tree",
+        )
+    return applied.head
+
+
+def _report(run: StoredRun, confidence: float, as_json: bool) -> int:
+    """Print the run; 130 when it was interrupted (its samples are in the store)."""
+    measured = MeasuredRun(run, tuple(judge(f, confidence) for f in run_figures(run)))
+    if as_json:
+        document = {
+            **run.to_json(),
+            "confidence": confidence,
+            "figures": [judgement_json(j) for j in measured.judgements],
+        }
+        print(json.dumps(document, indent=2))
+    else:
+        print("\n".join(run_lines(measured, confidence)))
+    if run.status == INTERRUPTED:
+        print(
+            f"reviewbot: interrupted; the {len(run.samples)} samples taken are kept in the "
+            f"store as run {run.key}, and the worktrees are gone",
+            file=sys.stderr,
+        )
+        return 130
+    return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
