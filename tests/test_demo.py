@@ -51,11 +51,26 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
     assert checked[1:4] == [
         "x86/ctxt-switch: Document and improve GDT handling (v1, 1 patch)",
         checked[2],
-        "checked by: hygiene, trailers, xen-policy",
+        "checked by: hygiene, perf-compare, trailers, xen-policy",
     ]
     assert checked[2].startswith("applied on 0086a527fa4d (blob-match), on branch review/")
     assert (
         "    xen-policy: committable: X86 ARCHITECTURE approved by Jan Beulich (Reviewed-by); "
         "reviewed by someone other than the author"
     ) in checked
-    assert checked[-1] == "5 findings: 0 errors, 0 warnings, 5 info"
+    summary = next(x for x in checked if x.endswith(" info") and "findings" in x)
+    assert summary == "8 findings: 0 errors, 2 warnings, 6 info"
+    assert (
+        "    perf-compare: Juergen Gross's table gives means of 5 runs without any variance "
+        "(elapsed -9.51 s, -14.3%; user -7.46 s, -3.2%; system -3.74 s, -3.4%), so "
+        "significance cannot be judged: ask for the raw samples or standard deviations, the "
+        "machine and the configuration"
+    ) in checked
+    # and what the plugins would add to a review reply, wrapped for mail
+    said = checked[checked.index("what the plugins would add to a review reply:") :]
+    assert said[1:4] == [
+        "",
+        "  [perf-compare]",
+        "  Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s",
+    ]
+    assert "  3.3% (on average 5.14 → 5.81 CPUs busy), so about the same work was done" in said

@@ -1,4 +1,4 @@
-"""`reviewbot perf run`: real commands timed alternately in two real worktrees, kept in the store."""
+"""`reviewbot perf run`: real commands timed in turn in two real worktrees, kept in the store."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from reviewbot.runchecks import run_checks, select_plugins
 from tests.support.checking import SEED_ID, context_for, host_with, thread_from
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILT_IN = ["hygiene", "trailers", "xen-policy"]
+BUILT_IN = ["hygiene", "perf-compare", "trailers", "xen-policy"]
 
 
 class _Good:
@@ -138,7 +138,8 @@ def test_built_in_plugins_come_from_the_entry_points() -> None:
             "reviewbot",
         )
         assert info.module == "reviewbot_" + name.replace("-", "_")
-        assert {"check_patch", "review_result"} <= set(info.hooks), name
+        assert {"review_result"} <= set(info.hooks), name
+        assert {"check_patch", "check_series"} & set(info.hooks), name
     assert host.problems == []
 
 
@@ -150,6 +151,7 @@ def test_load_and_block_switches() -> None:
     assert load_plugins({"REVIEWBOT_LOAD_PLUGINS": ""}).names == []
     assert load_plugins({"REVIEWBOT_BLOCK_PLUGINS": "xen-policy"}).names == [
         "hygiene",
+        "perf-compare",
         "trailers",
     ]
     both = {"REVIEWBOT_LOAD_PLUGINS": "hygiene,trailers", "REVIEWBOT_BLOCK_PLUGINS": "hygiene"}
@@ -200,7 +202,7 @@ def test_select_plugins_names_the_loaded_ones_when_one_is_unknown() -> None:
     assert select_plugins(host, ["trailers", "trailers"]) == ("trailers",)
     with pytest.raises(Exception, match=r"no plugin named nope is loaded") as raised:
         select_plugins(host, ["nope"])
-    assert "pick from: hygiene, trailers, xen-policy" in str(raised.value.hint)  # type: ignore[attr-defined]
+    assert "pick from: hygiene, perf-compare, trailers, xen-policy" in str(raised.value.hint)  # type: ignore[attr-defined]
 
 
 # --- a third-party package, installed for real -------------------------------------------------
@@ -328,7 +330,7 @@ def test_plugins_lists_failures_and_exits_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == [*BUILT_IN, "typo"]
-    assert lines[-1].startswith("typo        failed: implements unknown hook 'chek_patch'")
+    assert lines[-1].startswith("typo          failed: implements unknown hook 'chek_patch'")
     assert result.stderr.startswith("reviewbot: plugin typo: implements unknown hook 'chek_patch'")
 
 
@@ -350,5 +352,6 @@ def test_commands_that_run_no_plugin_do_not_load_any(tmp_path: Path) -> None:
 
     assert loaded("-c", "http.timeout=3", "fetch", seed, "-q", "--offline") == "[] 0"
     assert loaded("check", seed, "--plugin", "trailers", "-q") == (
-        "['reviewbot_hygiene', 'reviewbot_trailers', 'reviewbot_xen_policy'] 0"
+        "['reviewbot_hygiene', 'reviewbot_perf_compare', 'reviewbot_trailers', "
+        "'reviewbot_xen_policy'] 0"
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from reviewbot.findings import Finding, Severity
-from reviewbot_perf_compare.figures import SizeReport
+from reviewbot_perf_compare.figures import SINGLE, Figure, SizeReport
 from reviewbot_perf_compare.judge import NOT_PROVEN, SIGNIFICANT, Judgement
 from reviewbot_perf_compare.result import MeasuredRun, PerfResult
 from reviewbot_perf_compare.wording import (
@@ -27,6 +27,7 @@ from reviewbot_perf_compare.wording import (
     joined,
     runs_phrase,
     verdict_text,
+    what_to_ask,
 )
 
 #: How each kind of block is named in a sentence.
@@ -48,9 +49,8 @@ def findings(result: PerfResult) -> Iterator[Finding]:
     for block in blocks(result.judgements):
         yield from _block_findings(block, result.confidence)
     for concern in result.concerns:
-        yield Finding(
-            Severity.WARNING, f"{_by(concern.author)}{concern.message}", code=concern.code
-        )
+        said = f"{concern.author}'s table: " if concern.author else ""
+        yield Finding(Severity.WARNING, said + concern.message, code=concern.code)
     for size in result.sizes:
         yield from _size_findings(size)
     for run in result.runs:
@@ -70,20 +70,10 @@ def _block_findings(block: list[Judgement], confidence: float) -> Iterator[Findi
     first = block[0].figure
     unjudged = [j for j in block if not j.judged]
     if unjudged:
-        phrase = runs_phrase(first) or "values"
-        asked = "the raw samples or standard deviations, "
-        asked += (
-            "the machine and the configuration"
-            if first.variants[0].n
-            else ("the number of runs, the machine and the configuration")
-        )
-        lines = [figure_line(j) for j in unjudged]
         yield Finding(
             Severity.WARNING,
-            f"{_by(first.author)}{SOURCE_NAMES.get(first.source, first.source)} gives "
-            f"{phrase} without any variance ({'; '.join(_short(j) for j in unjudged)}), "
-            f"so significance cannot be judged: ask for {asked}",
-            details="\n".join(lines),
+            _no_variance_message(first, unjudged),
+            details="\n".join(figure_line(j) for j in unjudged),
             code="perf-compare/no-variance",
         )
     for judgement in block:
@@ -110,6 +100,23 @@ def _block_findings(block: list[Judgement], confidence: float) -> Iterator[Findi
             )
 
 
+def _no_variance_message(first: Figure, unjudged: list[Judgement]) -> str:
+    """Who posted what without spread, the changes, and what to ask for."""
+    kind = SOURCE_NAMES.get(first.source, first.source)
+    changes = "; ".join(_short(j) for j in unjudged)
+    if first.statistic == SINGLE:
+        return (
+            f"{_by(first.author)}{kind} come from single runs ({changes}), so significance "
+            f"cannot be judged: ask for {what_to_ask(first)}"
+        )
+    phrase = runs_phrase(first) or "values"
+    verb = "give" if kind.endswith("s") else "gives"
+    return (
+        f"{_by(first.author)}{kind} {verb} {phrase} without any variance ({changes}), so "
+        f"significance cannot be judged: ask for {what_to_ask(first)}"
+    )
+
+
 def _short(judgement: Judgement) -> str:
     """`elapsed -9.51 s, -14.3%`."""
     figure = judgement.figure
@@ -119,13 +126,13 @@ def _short(judgement: Judgement) -> str:
 
 def _size_findings(size: SizeReport) -> Iterator[Finding]:
     parts = []
-    if size.net is not None or size.total_before is not None:
-        net = size.net
-        if net is None and size.total_before is not None and size.total_after is not None:
-            net = size.total_after - size.total_before
-        total = f"{net:+d} bytes in total" if net is not None else "a size change"
+    net = size.net
+    if size.total_before is not None and size.total_after is not None:
+        net = size.total_after - size.total_before  # the measured totals over the header
+    if net is not None:
+        total = f"{net:+d} bytes in total"
         if size.change_percent is not None:
-            total += f" ({size.change_percent:+g}%)"
+            total += f" ({size.change_percent:+.2f}%)"
         parts.append(total)
     biggest = sorted(size.entries, key=lambda e: -abs(e.delta))[:_SIZE_ENTRIES_SHOWN]
     for entry in biggest:

@@ -17,7 +17,9 @@ def reply_paragraphs(result: PerfResult) -> Iterator[str]:
     for concern in result.concerns:
         yield concern.question
     for measured in result.runs:
-        text = _run_paragraph(measured.judgements, str(measured.run.header.get("command", "")))
+        runs = len(measured.run.recorded) // 2
+        command = str(measured.run.header.get("command", ""))
+        text = _run_paragraph(measured.judgements, command, runs, result.confidence)
         if text:
             yield text
 
@@ -61,8 +63,17 @@ def _proven(judgement: Judgement) -> bool:
     return any(c.verdict == SIGNIFICANT for c in judgement.changes)
 
 
-def _run_paragraph(judgements: tuple[Judgement, ...], command: str) -> str:
+def _run_paragraph(
+    judgements: tuple[Judgement, ...], command: str, runs: int, confidence: float
+) -> str:
     if not judgements:
         return ""
-    deltas = joined(_delta(j) for j in judgements)
-    return f"I measured `{command}` before and after the series: {deltas}."
+    proven = [j for j in judgements if _proven(j)]
+    unproven = [j.figure.metric for j in judgements if not _proven(j)]
+    text = f"I ran `{command}` {runs} times in each tree, alternating between them"
+    if proven:
+        text += f": {joined(_delta(j) for j in proven)}, significant at {confidence:g}%"
+    text += "."
+    if unproven:
+        text += f" No difference is proven for {joined(unproven)}."
+    return text

@@ -9,7 +9,7 @@ from reviewbot_perf_compare.figures import SizeReport
 from reviewbot_perf_compare.judge import Judgement
 from reviewbot_perf_compare.plot import strip_plot
 from reviewbot_perf_compare.result import MeasuredRun, PerfResult
-from reviewbot_perf_compare.stats import Comparison, Summary, ministat_text
+from reviewbot_perf_compare.stats import Comparison, Summary, ministat_text, significant_digits
 from reviewbot_perf_compare.wording import (
     change_text,
     decimals,
@@ -105,7 +105,7 @@ def _figure_row(judgement: Judgement, confidence: float) -> list[str]:
 def _value_cell(value: float, stddev: float | None, places: int) -> str:
     if stddev is None:
         return f"{value:.{places}f}"
-    return f"{value:.{places}f} ± {stddev:.{max(places, 1)}g}"
+    return f"{value:.{places}f} ± {significant_digits(stddev)}"
 
 
 def _plots(block: Sequence[Judgement]) -> list[str]:
@@ -147,7 +147,7 @@ def size_lines(size: SizeReport) -> list[str]:
         )
     if size.total_before is not None and size.total_after is not None:
         delta = size.total_after - size.total_before
-        pct = f"{size.change_percent:+g}%" if size.change_percent is not None else ""
+        pct = f"{size.change_percent:+.2f}%" if size.change_percent is not None else ""
         rows.append(["total", str(size.total_before), str(size.total_after), f"{delta:+d}", pct])
     if len(rows) > 1:
         lines += [_INDENT + line for line in columns(rows, [False, True, True, True, True])]

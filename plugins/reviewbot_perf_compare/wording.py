@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from reviewbot_perf_compare.figures import MEASURED, SAMPLES, Figure
+from reviewbot_perf_compare.figures import MEASURED, SAMPLES, SINGLE, Figure
 from reviewbot_perf_compare.judge import NOT_PROVEN, SIGNIFICANT, Change, Judgement
+from reviewbot_perf_compare.stats import significant_digits
 
 _MAX_DECIMALS = 6
 _MEASURED_DIGITS = 4
@@ -47,14 +48,14 @@ def change_text(change: Change, figure: Figure, *, unit: bool = True, bracket: b
     comparison = change.comparison
     if comparison is not None:
         shown = with_unit(
-            f"{change.difference:+.{places}f} ± {comparison.error:.{max(places, 1)}g}",
+            f"{change.difference:+.{places}f} ± {significant_digits(comparison.error)}",
             figure.unit if unit else "",
         )
     if change.percent is None:
         return shown
     percent = f"{change.percent:+.1f}%"
     if comparison is not None and comparison.percent_error is not None:
-        percent = f"{change.percent:+.1f}% ± {comparison.percent_error:.2g}%"
+        percent = f"{change.percent:+.1f}% ± {significant_digits(comparison.percent_error, 2)}%"
     return f"{shown} ({percent})" if bracket else f"{shown}, {percent}"
 
 
@@ -101,5 +102,7 @@ _STATISTIC_NAMES = {"mean": "means", "median": "medians", "min": "best", "single
 
 def what_to_ask(figure: Figure) -> str:
     """What a poster of means only should add: samples or spread, N if unknown, the setup."""
+    if figure.statistic == SINGLE:
+        return "several runs of each, their raw timings, the machine and the configuration"
     runs = "" if figure.reference.n else "the number of runs, "
     return f"the raw samples or standard deviations, {runs}the machine and the configuration"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import textwrap
 from pathlib import Path
 
 from reviewbot.apply import ApplyRequest, ApplyResult, apply_review
@@ -18,6 +19,7 @@ from reviewbot.render import summary_line, tree_lines
 from reviewbot.render_apply import apply_lines
 from reviewbot.render_check import check_lines
 from reviewbot.render_review import art_counts, summary_lines
+from reviewbot.replyhooks import reply_paragraphs
 from reviewbot.runchecks import run_checks, select_plugins
 from reviewbot.sampletree import create_sample_tree
 from reviewbot.series import build_series
@@ -83,4 +85,12 @@ def _apply_to_sample(
     report = run_checks(host, context, select_plugins(host, []))
     print(f"\nreviewbot check {review.revision.title!r} --tree {where}")
     print("\n".join(check_lines(report, context)))
+    paragraphs, problems = reply_paragraphs(host, context, "review", None)
+    if paragraphs:
+        print("\nwhat the plugins would add to a review reply:")
+        for paragraph in paragraphs:
+            print(f"\n  [{paragraph.plugin}]")
+            print(textwrap.fill(paragraph.text, 76, initial_indent="  ", subsequent_indent="  "))
+    for problem in problems:
+        print(f"warning: {problem}")
     return result
