@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from reviewbot.errors import SpecError
 from reviewbot.models import Message
@@ -19,8 +20,15 @@ class Thread:
 
     def children(self, message_id: str | None) -> list[Message]:
         """Direct replies (or the top-level messages for None), oldest first."""
-        found = [self.messages[mid] for mid, parent in self.parents.items() if parent == message_id]
-        return sorted(found, key=_chronological)
+        return list(self._replies.get(message_id, ()))
+
+    @cached_property
+    def _replies(self) -> dict[str | None, tuple[Message, ...]]:
+        """Every message's direct replies, oldest first, worked out once."""
+        grouped: dict[str | None, list[Message]] = {}
+        for mid, parent in self.parents.items():
+            grouped.setdefault(parent, []).append(self.messages[mid])
+        return {key: tuple(sorted(found, key=_chronological)) for key, found in grouped.items()}
 
     def walk(self) -> Iterator[tuple[int, Message]]:
         """Every message depth-first from the root, with its depth."""
