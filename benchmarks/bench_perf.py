@@ -24,11 +24,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from reviewbot.models import Message
-from reviewbot.threads import Thread, thread_of
 from reviewbot_perf_compare.extract import extract_thread
 from reviewbot_perf_compare.measure import BASE, Step, time_command
 from reviewbot_perf_compare.stats import Summary, compare
+
+from reviewbot.models import Message
+from reviewbot.threads import Thread, thread_of
 from tests.support.checking import FIXTURES, SEED_ID, thread_from
 
 SEED = FIXTURES / "mail" / "seed-gdt.mbox"

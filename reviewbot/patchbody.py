@@ -14,7 +14,7 @@ payload's line format, so a `-- ` removed line is never taken for the signature.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from unidiff.errors import UnidiffParseError
@@ -295,6 +295,29 @@ def _split_notes(region: list[str]) -> tuple[str, tuple[str, ...]]:
     return notes, diffstat
 
 
+def hunk_length(kinds: Iterable[str], old: int, new: int) -> int:
+    """How many of the lines after a hunk header belong to the hunk.
+
+    `kinds` are the lines' first characters (`-`, `+`, space, "" for an empty context line,
+    `\\` for "no newline"); the hunk ends when its `old`/`new` line counts are used up or at
+    a line no hunk can hold.
+    """
+    taken = 0
+    for kind in kinds:
+        if old <= 0 and new <= 0:
+            break
+        if kind == "-":
+            old -= 1
+        elif kind == "+":
+            new -= 1
+        elif kind in (" ", ""):
+            old, new = old - 1, new - 1
+        elif kind != "\\":
+            break
+        taken += 1
+    return taken
+
+
 def _find_diff_end(lines: Sequence[str], start: int) -> tuple[int, str | None]:
     """Where the diff ends: after the last hunk, header or binary payload line.
 
@@ -306,20 +329,9 @@ def _find_diff_end(lines: Sequence[str], start: int) -> tuple[int, str | None]:
         line = lines[index]
         header = _HUNK_HEADER.match(line)
         if header:
-            old_left = int(header.group(1) or 1)
-            new_left = int(header.group(2) or 1)
+            old, new = int(header.group(1) or 1), int(header.group(2) or 1)
             index += 1
-            while index < len(lines) and (old_left > 0 or new_left > 0):
-                kind = lines[index][:1]
-                if kind == "-":
-                    old_left -= 1
-                elif kind == "+":
-                    new_left -= 1
-                elif kind in (" ", ""):
-                    old_left, new_left = old_left - 1, new_left - 1
-                elif kind != "\\":
-                    break
-                index += 1
+            index += hunk_length((lines[i][:1] for i in range(index, len(lines))), old, new)
             while index < len(lines) and lines[index].startswith("\\"):
                 index += 1
             end = index

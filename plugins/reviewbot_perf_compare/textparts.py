@@ -13,10 +13,12 @@ line counts and line prefixes go): figures live in prose, never in code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewbot.mailtext import body_text
 from reviewbot.models import Message
+from reviewbot.patchbody import hunk_length
 from reviewbot_perf_compare.figures import Figure, SizeReport
 from reviewbot_perf_compare.metrics import word_set
 
@@ -234,6 +236,16 @@ def _diff_start(depths: list[int], contents: list[str]) -> int:
     return len(contents)
 
 
+def _kinds_at_depth(
+    contents: list[str], depths: list[int], start: int, depth: int
+) -> Iterator[str]:
+    """The first characters of the lines from `start` on, while they stay at `depth`."""
+    for index in range(start, len(contents)):
+        if depths[index] != depth:
+            return
+        yield contents[index][:1]
+
+
 def _blank_hunks(depths: list[int], contents: list[str]) -> None:
     """Blank diff headers and hunks at any depth, in place.
 
@@ -250,24 +262,13 @@ def _blank_hunks(depths: list[int], contents: list[str]) -> None:
         hunk = _HUNK.match(line) if first == "@" else None
         if hunk:
             depth = depths[index]
-            old_left = int(hunk.group(1) or 1)
-            new_left = int(hunk.group(2) or 1)
+            old, new = int(hunk.group(1) or 1), int(hunk.group(2) or 1)
             contents[index] = ""
             index += 1
-            while index < len(contents) and (old_left > 0 or new_left > 0):
-                if depths[index] != depth:
-                    break
-                kind = contents[index][:1]
-                if kind == "-":
-                    old_left -= 1
-                elif kind == "+":
-                    new_left -= 1
-                elif kind in (" ", ""):
-                    old_left, new_left = old_left - 1, new_left - 1
-                elif kind != "\\":
-                    break
-                contents[index] = ""
-                index += 1
+            taken = hunk_length(_kinds_at_depth(contents, depths, index, depth), old, new)
+            for blanked in range(index, index + taken):
+                contents[blanked] = ""
+            index += taken
             continue
         if _DIFF_GIT.match(line) or (_DIFF_HEADER.match(line) and _near_hunk(contents, index)):
             contents[index] = ""
