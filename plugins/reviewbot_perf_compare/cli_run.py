@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import signal
 import sys
 import time
@@ -88,6 +89,8 @@ def run_measure(args: argparse.Namespace) -> int:
         "version": str(review.revision.version),
         "host": platform.node(),
         "cpus": os.cpu_count() or 0,
+        # A forked child's peak RSS includes what it held before exec (reviewbot's own).
+        "rss_floor_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -171,6 +171,13 @@ def run_lines(measured: MeasuredRun, confidence: float) -> list[str]:
     rows = [["metric", "unit", "base", "series", "change", "verdict"]]
     rows += [_figure_row(j, confidence) for j in measured.judgements]
     lines += [_INDENT + line for line in columns(rows, _numeric(2))]
+    floor = header.get("rss_floor_kib")
+    peaks = [s.max_rss_kib for s in run.recorded]
+    if isinstance(floor, int) and peaks and max(peaks) <= floor * 1.1:
+        lines.append(
+            f"{_INDENT}- max RSS is at reviewbot's own footprint ({floor} KiB), which a forked "
+            "command carries until it execs: the command's real peak is smaller than that"
+        )
     wall = measured.judgements[0].figure
     series = [(v.name, v.samples) for v in wall.variants]
     lines += ["", f"{_INDENT}{wall.metric} samples:"]
