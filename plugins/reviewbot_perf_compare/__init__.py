@@ -19,8 +19,8 @@ from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
 from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
 from reviewbot_perf_compare.command import PERF_COMMAND
-from reviewbot_perf_compare.result import PerfResult, analyse
-from reviewbot_perf_compare.settings import CONFIDENCE, SETTINGS, WALL_CPU_RATIO
+from reviewbot_perf_compare.result import PerfResult, analyse_thread
+from reviewbot_perf_compare.settings import SETTINGS
 
 #: The plugin's entry-point name.
 NAME = "perf-compare"
@@ -50,15 +50,7 @@ def register_panels(register: Callable[[PanelSpec], None]) -> None:
 @hookimpl
 def review_result(context: CheckContext) -> PerfResult:
     """The thread's figures judged, its size reports, concerns, and the runs measured for it."""
-    from reviewbot_perf_compare.runlog import runs_about
-    from reviewbot_perf_compare.settings import number
-
-    return analyse(
-        context.thread,
-        runs_about(context.thread.root),
-        confidence=number(context.settings, CONFIDENCE),
-        wall_cpu_ratio=number(context.settings, WALL_CPU_RATIO),
-    )
+    return analyse_thread(context.thread, context.settings)
 
 
 @hookimpl

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from reviewbot.apply import CONFLICT, ApplyRequest, ApplyResult, apply_review
-from reviewbot.checksession import review_of
+from reviewbot.apply import CONFLICT, ApplyResult
+from reviewbot.checksession import check_context
 from reviewbot.cli import report_plugin_problems
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
@@ -31,19 +31,18 @@ from reviewbot.pluginmanager import current_host
 from reviewbot.progress import progress_for
 from reviewbot.store import Store
 from reviewbot.subject import Version
-from reviewbot.tree import committer_for, open_tree
+from reviewbot.tree import open_tree
 from reviewbot.worktree import checked_out_worktrees
-from reviewbot_perf_compare.judge import judge
 from reviewbot_perf_compare.measure import BASE, SERIES, VARIANTS, measure, plan
 from reviewbot_perf_compare.render import run_lines
-from reviewbot_perf_compare.result import MeasuredRun, judgement_json, run_figures
+from reviewbot_perf_compare.result import MeasuredRun, judgement_json
 from reviewbot_perf_compare.runlog import (
     COMPLETE,
     FAILED,
     INTERRUPTED,
     RunLog,
     StoredRun,
-    stored_runs,
+    stored_run,
 )
 from reviewbot_perf_compare.settings import RUNS, WARMUP, chosen_confidence, number
 
@@ -69,15 +68,9 @@ def run_measure(args: argparse.Namespace) -> int:
     version = Version.parse(args.version) if args.version else None
     fetched, known = fetch_thread(args)
     thread = fetched.thread
-    review, book = review_of(thread, known, version, tree)
-    request = ApplyRequest(
-        base=args.base, window_days=settings.apply_base_window_days, make_branch=False
-    )
-    applied = apply_review(
-        review, book, tree, request, committer_for(tree, settings.apply_committer)
-    )
-    head = _complete_head(applied)
-    base = applied.base.commit
+    context = check_context(thread, known, settings, version=version, tree=tree, base=args.base)
+    review = context.review
+    base, head = _applied_range(context.apply)
     header = {
         "command": args.cmd,
         "runs": runs,
@@ -113,12 +106,14 @@ def run_measure(args: argparse.Namespace) -> int:
             progress.close()
             signal.signal(signal.SIGTERM, previous)
         log.finish(status)
-        stored = next(r for r in stored_runs(store, about=thread.root) if r.key == log.key)
+        stored = stored_run(store, log.key)
     return _report(stored, confidence, args.json)
 
 
-def _complete_head(applied: ApplyResult) -> str:
-    """The applied series' last commit; TreeError unless every patch applied."""
+def _applied_range(applied: ApplyResult | None) -> tuple[str, str]:
+    """The base and the applied series' last commit; TreeError unless every patch applied."""
+    if applied is None:
+        raise TreeError("the series was not applied", "give the tree with --tree")
     failed = [o for o in applied.patches if not o.applied]
     if failed or applied.head is None:
         first = failed[0] if failed else None
@@ -131,12 +126,12 @@ def _complete_head(applied: ApplyResult) -> str:
             f"the series does not apply to {applied.base.commit[:12]}{why}",
             "perf run needs the whole series applied; give --base REV or rebase the tree",
         )
-    return applied.head
+    return applied.base.commit, applied.head
 
 
 def _report(run: StoredRun, confidence: float, as_json: bool) -> int:
     """Print the run; 130 when it was interrupted (its samples are in the store)."""
-    measured = MeasuredRun(run, tuple(judge(f, confidence) for f in run_figures(run)))
+    measured = MeasuredRun.of(run, confidence)
     if as_json:
         document = {
             **run.to_json(),

@@ -8,16 +8,14 @@ import sys
 
 from reviewbot.cli import report_plugin_problems
 from reviewbot.commands.thread import fetch_thread
-from reviewbot.config import Settings, load_settings
+from reviewbot.config import load_settings
 from reviewbot.pluginmanager import current_host
 from reviewbot.runchecks import jsonable
-from reviewbot.threads import Thread
 from reviewbot_perf_compare.advice import findings
 from reviewbot_perf_compare.paragraph import reply_paragraphs
 from reviewbot_perf_compare.render import show_lines
-from reviewbot_perf_compare.result import PerfResult, analyse
-from reviewbot_perf_compare.runlog import runs_about
-from reviewbot_perf_compare.settings import WALL_CPU_RATIO, chosen_confidence, number
+from reviewbot_perf_compare.result import PerfResult, analyse_thread
+from reviewbot_perf_compare.settings import chosen_confidence
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -27,7 +25,7 @@ def run_show(args: argparse.Namespace) -> int:
     report_plugin_problems(host)
     confidence = chosen_confidence(args, settings)
     fetched, _ = fetch_thread(args)
-    result = analysis(fetched.thread, settings, confidence)
+    result = analyse_thread(fetched.thread, settings, confidence)
     if args.json:
         print(json.dumps(show_json(result), indent=2, ensure_ascii=False))
     else:
@@ -37,16 +35,6 @@ def run_show(args: argparse.Namespace) -> int:
     for warning in fetched.warnings:
         print(f"reviewbot: warning: {warning}", file=sys.stderr)
     return 0
-
-
-def analysis(thread: Thread, settings: Settings, confidence: float) -> PerfResult:
-    """The thread's figures judged, with the runs the store keeps for it."""
-    return analyse(
-        thread,
-        runs_about(thread.root),
-        confidence=confidence,
-        wall_cpu_ratio=number(settings, WALL_CPU_RATIO),
-    )
 
 
 def show_json(result: PerfResult) -> dict[str, object]:

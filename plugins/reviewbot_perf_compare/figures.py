@@ -37,13 +37,6 @@ class Variant:
     n: int | None = None
     samples: tuple[float, ...] = ()
 
-    @property
-    def has_spread(self) -> bool:
-        """True when a t-test is possible: raw samples, or a standard deviation with N >= 2."""
-        if len(self.samples) >= 2:
-            return True
-        return self.stddev is not None and self.n is not None and self.n >= 2
-
 
 @dataclass(frozen=True)
 class Figure:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import PanelSpec
 from reviewbot_perf_compare.result import PerfResult
-from reviewbot_perf_compare.wording import change_text, decimals, verdict_text, what_to_ask
+from reviewbot_perf_compare.wording import change_text, values_text, verdict_text
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -21,7 +21,8 @@ def build_panel(context: CheckContext, result: object | None) -> Widget:
     from textual.containers import VerticalScroll
     from textual.widgets import DataTable, Static
 
-    from reviewbot_perf_compare.render import run_lines, size_lines
+    from reviewbot_perf_compare.advice import blocks
+    from reviewbot_perf_compare.render import block_notes, run_lines, size_lines
 
     if not isinstance(result, PerfResult):
         return Static("no performance figures", id="perf-compare-empty")
@@ -29,21 +30,14 @@ def build_panel(context: CheckContext, result: object | None) -> Widget:
     table.add_columns("posted by", "metric", "values", "change", "verdict")
     for judgement in result.judgements:
         figure = judgement.figure
-        places = decimals(figure)
-        values = " → ".join(f"{v.value:.{places}f}" for v in figure.variants)
         table.add_row(
             figure.author or "?",
             figure.metric,
-            f"{values} {figure.unit}".strip(),
+            values_text(figure),
             "; ".join(change_text(c, figure) for c in judgement.changes),
             "; ".join(verdict_text(c, result.confidence) for c in judgement.changes),
         )
-    notes = [f"• {j.figure.metric}: {n.text}" for j in result.judgements for n in j.notes]
-    if result.judgements and not all(j.judged for j in result.judgements):
-        notes.append(
-            "• no variance given: significance cannot be judged; ask for "
-            + what_to_ask(result.judgements[0].figure)
-        )
+    notes = [f"• {note}" for block in blocks(result.judgements) for note in block_notes(block)]
     notes += [f"! {c.message}" for c in result.concerns]
     extra: list[str] = []
     for size in result.sizes:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from reviewbot_perf_compare.advice import SOURCE_NAMES, blocks
 from reviewbot_perf_compare.judge import SIGNIFICANT, Judgement
 from reviewbot_perf_compare.result import PerfResult
-from reviewbot_perf_compare.wording import change_text, decimals, joined, runs_phrase, with_unit
+from reviewbot_perf_compare.wording import change_text, joined, runs_phrase, values_text
 
 
 def reply_paragraphs(result: PerfResult) -> Iterator[str]:
@@ -53,10 +53,8 @@ def _block_paragraph(block: list[Judgement], confidence: float) -> str:
 
 def _delta(judgement: Judgement) -> str:
     figure = judgement.figure
-    places = decimals(figure)
-    values = " → ".join(f"{v.value:.{places}f}" for v in figure.variants)
     changes = "; ".join(change_text(c, figure, bracket=False) for c in judgement.changes)
-    return f"{figure.metric} {with_unit(values, figure.unit)} ({changes})"
+    return f"{figure.metric} {values_text(figure)} ({changes})"
 
 
 def _proven(judgement: Judgement) -> bool:

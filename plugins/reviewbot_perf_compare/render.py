@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from reviewbot_perf_compare.advice import SOURCE_NAMES, blocks
 from reviewbot_perf_compare.figures import SizeReport
 from reviewbot_perf_compare.judge import Judgement
-from reviewbot_perf_compare.plot import strip_plot
+from reviewbot_perf_compare.plot import MARKERS, strip_plot
 from reviewbot_perf_compare.result import MeasuredRun, PerfResult
 from reviewbot_perf_compare.stats import Comparison, Summary, ministat_text, significant_digits
 from reviewbot_perf_compare.wording import (
@@ -74,18 +74,22 @@ def block_lines(block: Sequence[Judgement], confidence: float) -> list[str]:
             values = ", ".join(f"{v.name} {v.value:.{places}f}" for v in figure.variants)
             changes = "; ".join(change_text(c, figure) for c in judgement.changes)
             lines.append(f"{_INDENT}{figure.metric}: {values}: {changes}")
-    for judgement in block:
-        for note in judgement.notes:
-            lines.append(f"{_INDENT}- {judgement.figure.metric}: {note.text}")
-    if not all(j.judged for j in block):
-        lines.append(
-            f"{_INDENT}- no variance given: significance cannot be judged; ask for "
-            + what_to_ask(first)
-        )
+    lines += [f"{_INDENT}- {note}" for note in block_notes(block)]
     if any(j.figure.unit_assumed for j in block):
         lines.append(f"{_INDENT}(a unit with ? is assumed from the metric's name)")
     lines += _plots(block)
     return lines
+
+
+def block_notes(block: Sequence[Judgement]) -> list[str]:
+    """Each figure's notes, then what to ask for when some figure has no spread."""
+    notes = [f"{j.figure.metric}: {n.text}" for j in block for n in j.notes]
+    if not all(j.judged for j in block):
+        notes.append(
+            "no variance given: significance cannot be judged; ask for "
+            + what_to_ask(block[0].figure)
+        )
+    return notes
 
 
 def _numeric(variant_count: int) -> list[bool]:
@@ -196,7 +200,7 @@ def compare_lines(
     for index, (name, summary) in enumerate(zip(names, summaries, strict=True)):
         rows.append(
             [
-                _MARKERS[index % len(_MARKERS)],
+                MARKERS[index % len(MARKERS)],
                 name,
                 str(summary.n),
                 f"{summary.minimum:g}",
@@ -215,6 +219,3 @@ def compare_lines(
         )
     lines += ["", *strip_plot(list(zip(names, samples, strict=True)))]
     return lines
-
-
-_MARKERS = ("x", "+", "*", "%", "#", "@", "O")

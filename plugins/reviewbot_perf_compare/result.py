@@ -10,13 +10,15 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from reviewbot.config import Settings
 from reviewbot.threads import Thread
 from reviewbot_perf_compare.concerns import WALL_METRICS, Concern, wall_versus_cpu
 from reviewbot_perf_compare.extract import extract_thread
 from reviewbot_perf_compare.figures import MEAN, MEASURED, Figure, SizeReport, Variant
 from reviewbot_perf_compare.judge import Judgement, judge
 from reviewbot_perf_compare.measure import VARIANTS, RunSample
-from reviewbot_perf_compare.runlog import StoredRun
+from reviewbot_perf_compare.runlog import StoredRun, runs_about
+from reviewbot_perf_compare.settings import CONFIDENCE, WALL_CPU_RATIO, number
 
 #: The figures a measured run yields: metric (a `RunSample` field, or peak RSS) and unit.
 RUN_METRICS = (("wall", "s"), ("user", "s"), ("system", "s"), ("max RSS", "KiB"))
@@ -28,6 +30,11 @@ class MeasuredRun:
 
     run: StoredRun
     judgements: tuple[Judgement, ...]
+
+    @classmethod
+    def of(cls, run: StoredRun, confidence: float) -> MeasuredRun:
+        """The run with its wall, user, system and RSS figures judged."""
+        return cls(run, tuple(judge(f, confidence) for f in run_figures(run)))
 
 
 @dataclass(frozen=True)
@@ -86,15 +93,25 @@ def analyse(
         extraction = extract_thread(thread)
         judgements = tuple(judge(f, confidence) for f in extraction.figures)
         sizes = extraction.sizes
-    measured = tuple(
-        MeasuredRun(run, tuple(judge(f, confidence) for f in run_figures(run))) for run in runs
-    )
+    measured = tuple(MeasuredRun.of(run, confidence) for run in runs)
     return PerfResult(
         judgements=judgements,
         sizes=sizes,
         concerns=tuple(wall_versus_cpu(judgements, wall_cpu_ratio)),
         runs=measured,
         confidence=confidence,
+    )
+
+
+def analyse_thread(
+    thread: Thread, settings: Settings, confidence: float | None = None
+) -> PerfResult:
+    """`analyse` with the runs the store keeps for the thread and the plugin's settings."""
+    return analyse(
+        thread,
+        runs_about(thread.root),
+        confidence=number(settings, CONFIDENCE) if confidence is None else confidence,
+        wall_cpu_ratio=number(settings, WALL_CPU_RATIO),
     )
 
 

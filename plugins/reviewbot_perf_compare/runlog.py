@@ -72,22 +72,24 @@ class RunLog:
 
 def stored_runs(store: Store, about: str | None = None) -> list[StoredRun]:
     """The runs kept in the store (about one thread when `about` is given), oldest first."""
-    runs = []
-    for key in store.record_keys(PLUGIN, COLLECTION, about=about):
-        header: dict[str, Any] = {}
-        samples: list[RunSample] = []
-        status = "unfinished"
-        entries = store.record(PLUGIN, COLLECTION, key)
-        for entry in entries:
-            if "header" in entry.body:
-                header = dict(entry.body["header"])
-            elif "sample" in entry.body:
-                samples.append(RunSample.from_json(entry.body["sample"]))
-            elif "end" in entry.body:
-                status = str(entry.body["end"])
-        owner = entries[0].about if entries else ""
-        runs.append(StoredRun(key, owner, header, tuple(samples), status))
-    return runs
+    return [stored_run(store, key) for key in store.record_keys(PLUGIN, COLLECTION, about=about)]
+
+
+def stored_run(store: Store, key: str) -> StoredRun:
+    """One run read back from its entries (empty when the store has none under `key`)."""
+    header: dict[str, Any] = {}
+    samples: list[RunSample] = []
+    status = "unfinished"
+    entries = store.record(PLUGIN, COLLECTION, key)
+    for entry in entries:
+        if "header" in entry.body:
+            header = dict(entry.body["header"])
+        elif "sample" in entry.body:
+            samples.append(RunSample.from_json(entry.body["sample"]))
+        elif "end" in entry.body:
+            status = str(entry.body["end"])
+    owner = entries[0].about if entries else ""
+    return StoredRun(key, owner, header, tuple(samples), status)
 
 
 def runs_about(root: str) -> list[StoredRun]:

@@ -96,28 +96,12 @@ def _beta_continued_fraction(a: float, b: float, x: float) -> float:
     raise ArithmeticError(f"incomplete beta continued fraction did not converge (a={a}, b={b})")
 
 
-def regularized_incomplete_beta(a: float, b: float, x: float) -> float:
-    """I_x(a, b) for a, b > 0 and 0 <= x <= 1."""
-    if a <= 0 or b <= 0:
-        raise ValueError(f"incomplete beta needs a, b > 0 (a={a}, b={b})")
-    if not 0.0 <= x <= 1.0:
-        raise ValueError(f"incomplete beta needs 0 <= x <= 1 (x={x})")
-    if x in (0.0, 1.0):
-        return x
-    return _incomplete_beta(a, b, x, 1.0 - x, math.log(x), math.log1p(-x))
-
-
 def _incomplete_beta(a: float, b: float, x: float, y: float, log_x: float, log_y: float) -> float:
     """I_x(a, b) with y = 1 - x and both logarithms given as precisely as the caller knows them."""
     log_front = a * log_x + b * log_y - _log_beta(a, b)
     if x < (a + 1.0) / (a + b + 2.0):
         return math.exp(log_front) * _beta_continued_fraction(a, b, x) / a
     return 1.0 - math.exp(log_front) * _beta_continued_fraction(b, a, y) / b
-
-
-def normal_cdf(z: float) -> float:
-    """The standard normal distribution function."""
-    return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
 def normal_sf(z: float) -> float:

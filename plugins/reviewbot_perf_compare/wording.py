@@ -70,13 +70,17 @@ def verdict_text(change: Change, confidence: float) -> str:
     return f"{side}significance cannot be judged"
 
 
+def values_text(figure: Figure) -> str:
+    """`66.51 → 57.00 s`: every variant's value in order, with the unit."""
+    places = decimals(figure)
+    return with_unit(" → ".join(value_text(v.value, places) for v in figure.variants), figure.unit)
+
+
 def figure_line(judgement: Judgement) -> str:
     """`elapsed 66.51 → 57.00 s: -9.51 s (-14.3%)` for a two-variant figure."""
     figure = judgement.figure
-    places = decimals(figure)
-    values = " → ".join(value_text(v.value, places) for v in figure.variants)
     changes = ", ".join(change_text(c, figure) for c in judgement.changes)
-    return f"{figure.metric} {with_unit(values, figure.unit)}: {changes}"
+    return f"{figure.metric} {values_text(figure)}: {changes}"
 
 
 def joined(parts: Iterable[str]) -> str:
