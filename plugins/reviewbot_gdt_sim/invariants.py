@@ -140,6 +140,7 @@ class Checker:
         self._cached_l1e = machine.variant != "base"
         self._followup = machine.variant == "followup1"
         self._xpti = machine.topology.xpti
+        self._tss = [tss_address(cpu.id) for cpu in machine.cpus]
 
     def install(self) -> None:
         """Hook the injection points and `load_segments` of the machine."""
@@ -202,10 +203,19 @@ class Checker:
         flushed = m.last_flush_cpu
         if flushed >= 0 and flushed != cpu.id:
             self.check_cpu(m.cpus[flushed])
-        domain = cpu.owner.domain
+        owner = cpu.owner
+        domain = owner.domain
         if domain.need_full:
+            # The switch wrote only the owner's slot-14 PTE: other CPUs on the same page
+            # tables and the same GDT window are the ones it can reach.
+            window = owner.gdt_va
             for other in m.cpus:
-                if other is not cpu and other.online and other.cr3.domain is domain:
+                if (
+                    other is not cpu
+                    and other.gdtr_base == window
+                    and other.online
+                    and other.cr3.domain is domain
+                ):
                     where = "after a switch on another CPU"
                     frames = m.frames_at(other, other.gdtr_base + FIRST_RESERVED_GDT_BYTE)
                     self._slot14(other, where, frames)
@@ -295,8 +305,25 @@ class Checker:
             frames = m.frames_at(cpu, cpu.gdtr_base + FIRST_RESERVED_GDT_BYTE)
         lsl_values: list[int | None] = []
         memory = m.memory
+        cpu_id = cpu.id
+        tss_wanted = self._tss[cpu_id]
         for mfn in frames:
             content = memory.get(mfn) if mfn is not None else None
+            if content is not None:
+                # The common case, decided in one expression: marker, CS and TSS all right.
+                marker = content.get(PER_CPU_INDEX, 0)
+                low = content.get(TSS_INDEX, 0)
+                if (
+                    (marker & 0xFFFF | marker >> 32 & 0xF0000) == cpu_id
+                    and not marker >> 55 & 1
+                    and marker
+                    and content.get(1, 0) & _CS_MASK == _CS_WANTED
+                    and (low >> 16 & 0xFFFFFF | low >> 32 & 0xFF000000)
+                    | (content.get(TSS_INDEX + 1, 0) & 0xFFFFFFFF) << 32
+                    == tss_wanted
+                ):
+                    lsl_values.append(cpu_id)
+                    continue
             if content is None:
                 lsl_values.append(None)
                 what = "unmapped (#PF, then a triple fault)" if mfn is None else "not a GDT page"
@@ -305,17 +332,6 @@ class Checker:
             marker = content.get(PER_CPU_INDEX, 0)
             lsl = descriptor_limit(marker) if marker else None
             lsl_values.append(lsl)
-            cs = content.get(1, 0)
-            low = content.get(TSS_INDEX, 0)
-            if (
-                lsl == cpu.id
-                and cs & _CS_MASK == _CS_WANTED
-                and (low >> 16 & 0xFFFFFF)
-                | (low >> 32 & 0xFF000000)
-                | (content.get(TSS_INDEX + 1, 0) & 0xFFFFFFFF) << 32
-                == tss_address(cpu.id)
-            ):
-                continue
             if lsl != cpu.id:
                 self.fail(
                     cpu,
