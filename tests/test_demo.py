@@ -51,7 +51,7 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
     assert checked[1:4] == [
         "x86/ctxt-switch: Document and improve GDT handling (v1, 1 patch)",
         checked[2],
-        "checked by: hygiene, perf-compare, trailers, xen-policy",
+        "checked by: gdt-sim, hygiene, perf-compare, trailers, xen-policy",
     ]
     assert checked[2].startswith("applied on 0086a527fa4d (blob-match), on branch review/")
     assert (
@@ -59,7 +59,7 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
         "reviewed by someone other than the author"
     ) in checked
     summary = next(x for x in checked if x.endswith(" info") and "findings" in x)
-    assert summary == "8 findings: 0 errors, 2 warnings, 6 info"
+    assert summary == "13 findings: 0 errors, 3 warnings, 10 info"
     assert (
         "    perf-compare: Juergen Gross's table gives means of 5 runs without any variance "
         "(elapsed -9.51 s, -14.3%; user -7.46 s, -3.2%; system -3.74 s, -3.4%), so "
@@ -70,7 +70,12 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
     said = checked[checked.index("what the plugins would add to a review reply:") :]
     assert said[1:4] == [
         "",
-        "  [perf-compare]",
-        "  Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s",
+        "  [gdt-sim]",
+        "  I ran the change through a model of Xen's GDT handling across context",
     ]
+    assert "  The modelled saving explains under 5% of the reported 14%. The patch saves" in said
+    perf = said.index("  [perf-compare]")
+    assert said[perf + 1] == (
+        "  Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s"
+    )
     assert "  3.3% (on average 5.14 → 5.81 CPUs busy), so about the same work was done" in said

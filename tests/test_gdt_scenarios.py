@@ -121,3 +121,25 @@ def test_inject_adds_a_fault_to_a_healthy_scenario() -> None:
     outcome = run_scenario("T3", "patched", inject=frozenset({"flavour-mismatch"}))
     assert not outcome.as_expected
     assert {"I3", "I5"} <= failed(outcome)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_t24_followup1_matches_patched_over_a_random_trace_with_resume(variant: str) -> None:
+    outcome = run_scenario("T24", variant, switches=4000)
+    assert outcome.as_expected, [e for e in outcome.expectations if not e.ok]
+    assert outcome.invariants["I12"] == "pass"
+    assert any(e.what == "the trace includes S3 resume" and e.ok for e in outcome.expectations)
+
+
+@pytest.mark.parametrize("variant", ("base", "patched"))
+def test_t25_juergen_workload_holds_and_counts_agree(variant: str) -> None:
+    outcome = run_scenario("T25", variant, switches=20_000)
+    assert outcome.as_expected, [e for e in outcome.expectations if not e.ok]
+    result = outcome.cases[0].result
+    mine, partner = result.counts, result.partner_counts
+    assert partner is not None
+    base, patched = (mine, partner) if variant == "base" else (partner, mine)
+    assert base["lgdt"] == patched["lgdt"] and base["cr3_writes"] == patched["cr3_writes"]
+    assert patched["virt_to_mfn"] == patched["mkl1e"] == 0
+    into_pv = sum(n for name, n in result.classes.items() if "N1" in name)
+    assert base["virt_to_mfn"] == into_pv > 0

@@ -20,7 +20,7 @@ from reviewbot.runchecks import run_checks, select_plugins
 from tests.support.checking import SEED_ID, context_for, host_with, thread_from
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILT_IN = ["hygiene", "perf-compare", "trailers", "xen-policy"]
+BUILT_IN = ["gdt-sim", "hygiene", "perf-compare", "trailers", "xen-policy"]
 
 
 class _Good:
@@ -150,6 +150,7 @@ def test_load_and_block_switches() -> None:
     ]
     assert load_plugins({"REVIEWBOT_LOAD_PLUGINS": ""}).names == []
     assert load_plugins({"REVIEWBOT_BLOCK_PLUGINS": "xen-policy"}).names == [
+        "gdt-sim",
         "hygiene",
         "perf-compare",
         "trailers",
@@ -202,7 +203,9 @@ def test_select_plugins_names_the_loaded_ones_when_one_is_unknown() -> None:
     assert select_plugins(host, ["trailers", "trailers"]) == ("trailers",)
     with pytest.raises(Exception, match=r"no plugin named nope is loaded") as raised:
         select_plugins(host, ["nope"])
-    assert "pick from: hygiene, perf-compare, trailers, xen-policy" in str(raised.value.hint)  # type: ignore[attr-defined]
+    assert "pick from: gdt-sim, hygiene, perf-compare, trailers, xen-policy" in str(
+        raised.value.hint
+    )  # type: ignore[attr-defined]
 
 
 # --- a third-party package, installed for real -------------------------------------------------
@@ -313,7 +316,7 @@ def test_the_example_package_is_found_through_its_entry_point(
     ]
     blocked = _reviewbot(installed_example, "plugins", REVIEWBOT_BLOCK_PLUGINS="todo")
     assert "todo" not in blocked.stdout
-    assert blocked.stdout.splitlines()[0].startswith("hygiene ")
+    assert blocked.stdout.splitlines()[0].startswith("gdt-sim ")
 
 
 def test_plugins_lists_failures_and_exits_1(tmp_path: Path) -> None:
@@ -352,6 +355,6 @@ def test_commands_that_run_no_plugin_do_not_load_any(tmp_path: Path) -> None:
 
     assert loaded("-c", "http.timeout=3", "fetch", seed, "-q", "--offline") == "[] 0"
     assert loaded("check", seed, "--plugin", "trailers", "-q") == (
-        "['reviewbot_hygiene', 'reviewbot_perf_compare', 'reviewbot_trailers', "
-        "'reviewbot_xen_policy'] 0"
+        "['reviewbot_gdt_sim', 'reviewbot_hygiene', 'reviewbot_perf_compare', "
+        "'reviewbot_trailers', 'reviewbot_xen_policy'] 0"
     )

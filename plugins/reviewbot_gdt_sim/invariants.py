@@ -31,7 +31,7 @@ from reviewbot_gdt_sim.layout import (
 from reviewbot_gdt_sim.machine import Cpu, Machine, VCpu
 
 INVARIANTS: dict[str, str] = {
-    "I1": "GDTR limit is 0xEFFF (0xFFFF only for an HVM owner after a VMX VM exit)",
+    "I1": "GDTR limit is 0xEFFF (0xFFFF only after a VMX exit, until the next lgdt)",
     "I2": "GDTR base is the owner's GDT_VIRT_START, or this CPU's regular table - 0xE000",
     "I3": "slot 14 maps this CPU's frame of the owner's flavour (C[c] for 32-bit PV, else R[c])",
     "I4": "through the live GDT: LSL(0xE060) is the CPU, 0xE008 is 64-bit ring-0 code, the TSS "
@@ -224,12 +224,11 @@ class Checker:
             for step, cpu_id, va, mfn in m.stale_tlb_uses[self._stale_seen :]:
                 self.failures["I13"] += 1
                 if len(self.violations) < KEEP:
-                    owner = m.cpus[cpu_id].owner.name
                     self.violations.append(
                         Violation(
                             step,
                             cpu_id,
-                            owner,
+                            m.cpus[cpu_id].owner.name,
                             "I13",
                             "no translation used across a CR3 switch",
                             f"VA {va:#x} still translated to {m.frame_name(mfn)} from the TLB",
@@ -250,8 +249,13 @@ class Checker:
         domain = owner.domain
         # I1
         limit = cpu.gdtr_limit
+        # A VMX exit leaves the limit at 0xFFFF until Xen next runs lgdt, which switching to
+        # idle or to another HVM vCPU never does: any non-PV owner may inherit it.
         if limit != m.gdt_limit and not (
-            limit == 0xFFFF and domain.hvm and cpu.vmexited and m.topology.vendor == "intel"
+            limit == 0xFFFF
+            and cpu.vmexited
+            and not domain.need_full
+            and m.topology.vendor == "intel"
         ):
             self.fail(cpu, "I1", f"limit {m.gdt_limit:#x}", f"limit {limit:#x}", point)
         # I2
