@@ -207,6 +207,11 @@ def test_list_names_the_scenarios_and_the_faults(capsys: pytest.CaptureFixture[s
             "stale-l1e-cache, zero-bsp-l1e",
         ),
         (["--switches", "0"], "--switches 0 is below 1; e.g. --switches 2000"),
+        (
+            ["--scenario", "T3", "--inject", "pdx-no-guard"],
+            "--inject pdx-no-guard needs a multi-page GDT and its own PDX layout; "
+            "run it as --scenario T18",
+        ),
         (["--workload", "idle"], "unknown workload 'idle'; pick from: juergen, random"),
     ],
 )

@@ -55,6 +55,11 @@ def choices(args: argparse.Namespace, settings: SimSettings) -> Choices:
         raise ConfigError(
             f"unknown fault {', '.join(unknown)}", f"pick from: {', '.join(sorted(FAULTS))}"
         )
+    if "pdx-no-guard" in args.inject and scenario != "T18":
+        raise ConfigError(
+            "--inject pdx-no-guard needs a multi-page GDT and its own PDX layout",
+            "run it as --scenario T18",
+        )
     if args.switches is not None and args.switches < 1:
         raise ConfigError(f"--switches {args.switches} is below 1", "e.g. --switches 2000")
     if args.seed is not None and args.seed < 0:

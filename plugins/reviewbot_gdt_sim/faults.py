@@ -14,8 +14,8 @@ FAULTS: dict[str, str] = {
     "comes back online (T15)",
     "early-bsp-l1e": "cache the BSP's l1e before Xen relocates itself (T16)",
     "zero-bsp-l1e": "never cache the BSP's l1e, leaving it 0 (T16's variant)",
-    "pdx-no-guard": "let the PDX hole start below MAX_ORDER (bottom_shift 1, hole_shift 1) and "
-    "use a 4-page GDT (T18)",
+    "pdx-no-guard": "let the PDX hole start below MAX_ORDER (bottom_shift 1, hole_shift 1) with "
+    "a 4-page GDT: scenario T18 only",
     "flavour-mismatch": "map the regular GDT frame into slot 14 of 32-bit PV vCPUs (T21, T22)",
     "no-tlb-flush": "keep non-global TLB entries across write_ptbase (breaks I13)",
     "no-xpti-copy": "do not copy the per-domain L4 slot into the XPTI root page table (breaks I14)",

@@ -101,6 +101,10 @@ class MachineConfig:
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r}; pick from {', '.join(VARIANTS)}")
         check_faults(self.faults)
+        if "pdx-no-guard" in self.faults and (self.pdx is None or self.reserved_pages == 1):
+            raise ValueError(
+                "pdx-no-guard needs its own PDX layout and a multi-page GDT; run --scenario T18"
+            )
 
 
 class Domain:
