@@ -75,17 +75,26 @@ def switch_base(m: Machine, cpu: Cpu) -> None:
             m.lgdt(cpu, table - _DEFAULT_OFFSET)  # load_default_gdt(G, cpu)
             if probe is not None:
                 probe(cpu, "default")
+    _switch_cr3_then_full(m, cpu, p, n, full_prev, full_next)
+
+
+def _switch_cr3_then_full(
+    m: Machine, cpu: Cpu, p: VCpu, n: VCpu, full_prev: bool, full_next: bool
+) -> None:
+    """`write_ptbase(n)`, then `load_full_gdt(n)` when needed (the same in base and patched)."""
+    counts, probe = m.counts, m.probe
     m.write_ptbase(cpu, n)
     if probe is not None:
         probe(cpu, "cr3")
     counts[ISPV] += 1
     if full_next:
+        same_id = p.vcpu_id == n.vcpu_id
         if same_id:
             counts[ISPV] += 1
         if not same_id or not full_prev:
             counts[LGDT] += 1
             counts[LGDT_FULL] += 1
-            m.lgdt(cpu, n.gdt_va)  # load_full_gdt(n, cpu)
+            m.lgdt(cpu, n.gdt_va)
             if probe is not None:
                 probe(cpu, "full")
     _epilogue(cpu, p, n)
@@ -128,20 +137,7 @@ def switch_patched(m: Machine, cpu: Cpu) -> None:
             m.lgdt(cpu, cpu.regular_va - _DEFAULT_OFFSET)  # load_default_gdt(cpu)
             if probe is not None:
                 probe(cpu, "default")
-    m.write_ptbase(cpu, n)
-    if probe is not None:
-        probe(cpu, "cr3")
-    counts[ISPV] += 1
-    if full_next:
-        if same_id:
-            counts[ISPV] += 1
-        if not same_id or not full_prev:
-            counts[LGDT] += 1
-            counts[LGDT_FULL] += 1
-            m.lgdt(cpu, n.gdt_va)  # load_full_gdt(n)
-            if probe is not None:
-                probe(cpu, "full")
-    _epilogue(cpu, p, n)
+    _switch_cr3_then_full(m, cpu, p, n, full_prev, full_next)
 
 
 def switch_followup1(m: Machine, cpu: Cpu) -> None:
