@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from reviewbot.findings import Finding, Severity
 from reviewbot_gdt_sim.analysis import FAULT, HYPOTHETICAL, TRANSIENT, Comparison, Difference
+from reviewbot_gdt_sim.invariants import failed_invariants
 from reviewbot_gdt_sim.result import GdtResult
 
 #: A modelled saving below this share of the measured delta is reported.
@@ -146,7 +147,7 @@ def difference_line(difference: Difference) -> str:
 
 def _invariants(comparison: Comparison) -> Iterator[Finding]:
     run = comparison.run
-    failed = [name for name, state in run.invariants.items() if state == "fail"]
+    failed = failed_invariants(run.invariants)
     if not failed:
         return
     first = run.violations[0].line() if run.violations else "no violation kept"

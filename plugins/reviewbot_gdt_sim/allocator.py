@@ -245,10 +245,6 @@ class BuddyAllocator:
                 return True
         return False
 
-    def allocated_chunks(self) -> dict[int, int]:
-        """The allocated chunks: first MFN -> order."""
-        return dict(self._allocated)
-
     def allocated(self) -> frozenset[int]:
         """Every allocated frame."""
         return frozenset(

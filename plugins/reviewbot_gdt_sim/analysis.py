@@ -19,8 +19,9 @@ from reviewbot_gdt_sim.cost import (
     comparison_rows,
     explain,
 )
+from reviewbot_gdt_sim.invariants import failed_invariants
 from reviewbot_gdt_sim.machine import MachineConfig
-from reviewbot_gdt_sim.scenarios import SCENARIOS, ScenarioOutcome, run_scenario
+from reviewbot_gdt_sim.scenarios import ScenarioOutcome, ScenarioRuns
 from reviewbot_gdt_sim.simulate import PARTNER, RunResult, run
 from reviewbot_gdt_sim.trace import Parameter, Workload
 
@@ -98,7 +99,7 @@ def compare_variants(
         )
         other_counts = partner.counts
     counts = {variant: dict(result.counts), other: dict(other_counts)}
-    pv_switches = sum(n for name, n in result.classes.items() if "N1" in name)
+    pv_switches = result.switches_into_pv
     explanation = explain(
         counts[reference],
         counts[subject],
@@ -228,11 +229,11 @@ def run_behaviour(
     reference: str = "base",
     names: Sequence[str] = SMALL_SCENARIOS,
     seed: int = 1,
+    runs: ScenarioRuns | None = None,
 ) -> BehaviourSummary:
-    """Run the scenarios on both variants and summarise."""
-    outcomes = {
-        name: {v: run_scenario(name, v, seed=seed) for v in (reference, subject)} for name in names
-    }
+    """Run the scenarios on both variants (through `runs`, which keeps them) and summarise."""
+    runs = runs or ScenarioRuns(seed)
+    outcomes = {name: {v: runs.get(name, v) for v in (reference, subject)} for name in names}
     return behaviour_summary(outcomes, reference, subject)
 
 
@@ -260,12 +261,7 @@ def behaviour_summary(
 
 
 def _failed(outcome: ScenarioOutcome) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            (n for n, state in outcome.invariants.items() if state == "fail"),
-            key=lambda n: int(n[1:]),
-        )
-    )
+    return failed_invariants(outcome.invariants)
 
 
 def _nmi_views(outcome: ScenarioOutcome) -> list[tuple[int, int, str, tuple[str, ...], bool]]:
@@ -346,8 +342,3 @@ def _view_details(ref: ScenarioOutcome, sub: ScenarioOutcome) -> list[str]:
 
 def _names(names: tuple[str, ...]) -> str:
     return ", ".join(names) if names else "nothing"
-
-
-def scenario_names() -> tuple[str, ...]:
-    """Every scenario's name, T1 first."""
-    return tuple(SCENARIOS)

@@ -7,6 +7,7 @@ the trace step, the CPU, the owner, the invariant, and what was expected and fou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reviewbot_gdt_sim.descriptors import base as descriptor_base
@@ -498,6 +499,16 @@ class Checker:
             name: ("n/a" if name not in applicable else "fail" if count else "pass")
             for name, count in self.failures.items()
         }
+
+
+def failed_invariants(states: Mapping[str, str], but: str = "") -> tuple[str, ...]:
+    """The invariants marked "fail", in order (I1 first), leaving out `but`."""
+    return tuple(
+        sorted(
+            (name for name, state in states.items() if state == "fail" and name != but),
+            key=lambda name: int(name[1:]),
+        )
+    )
 
 
 def _flat_text(code: bool, long_mode: bool, ring: int) -> str:

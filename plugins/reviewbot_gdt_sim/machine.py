@@ -38,7 +38,6 @@ from reviewbot_gdt_sim.layout import (
     PAGE_HYPERVISOR_RW,
     PAGE_SHIFT,
     PAGE_SIZE,
-    PAGES_PER_VCPU,
     PER_CPU_INDEX,
     PERDOMAIN_AREA_SIZE,
     PERDOMAIN_VIRT_START,
@@ -50,6 +49,7 @@ from reviewbot_gdt_sim.layout import (
     last_reserved_gdt_byte,
     ldt_virt_start,
     pte_mfn,
+    pv_gdt_pte_index,
     tss_address,
 )
 from reviewbot_gdt_sim.pdx import PdxLayout, hole_setup
@@ -163,8 +163,8 @@ class VCpu:
         self.gdt_va = gdt_virt_start(vcpu_id)
         self.ldt_va = ldt_virt_start(vcpu_id)
         #: pv_gdt_ptes(v): this vCPU's L1 page and the entry of its slot 0.
-        self.l1: list[int] = domain.l1tab[vcpu_id >> 4] if domain.l1tab else []
-        self.pte0 = (vcpu_id << 5) & 511
+        page, self.pte0 = pv_gdt_pte_index(vcpu_id, 0)
+        self.l1: list[int] = domain.l1tab[page] if domain.l1tab else []
         self.vmcs_cpu = CLEAN
         self.host_gdtr_base = 0
 
@@ -672,7 +672,3 @@ class Machine:
     def slot_frame(self, vcpu: VCpu, slot: int) -> int | None:
         """The frame a PV vCPU's GDT page `slot` maps (None when empty)."""
         return pte_mfn(vcpu.slot_pte(slot))
-
-    def pages_per_vcpu(self) -> int:
-        """Pages of the GDT/LDT window per vCPU (32)."""
-        return PAGES_PER_VCPU

@@ -21,6 +21,7 @@ from reviewbot_gdt_sim.analysis import (
 )
 from reviewbot_gdt_sim.detect import CODE_VARIANTS, VariantGuess, diff_files, relevance
 from reviewbot_gdt_sim.hazards import Hazard
+from reviewbot_gdt_sim.scenarios import ScenarioRuns
 from reviewbot_gdt_sim.settings import SimSettings, sim_settings
 
 #: A commit message that claims the `mfn + i` loop is broken by PDX compression.
@@ -61,11 +62,6 @@ class GdtResult:
     latent_bug: LatentBug | None = None
     stray: tuple[Hazard, ...] = ()
 
-    @property
-    def simulated_variant(self) -> str | None:
-        """The variant the workload ran on (the detected one, when the model has it)."""
-        return self.comparison.variant if self.comparison is not None else None
-
     def to_json(self) -> dict[str, object]:
         """Plain data for `check --json` and for other plugins."""
         from reviewbot_gdt_sim.render import comparison_json
@@ -103,9 +99,10 @@ def analyse_review(context: CheckContext) -> GdtResult:
     if guess.variant not in CODE_VARIANTS:
         return GdtResult(True, touched.reasons, guess)
     comparison, in_thread = _compare(context, guess.variant, settings)
+    runs = ScenarioRuns(settings.seed)
     behaviour = None
     if guess.variant != "base":
-        behaviour = run_behaviour(guess.variant, seed=settings.seed)
+        behaviour = run_behaviour(guess.variant, runs=runs)
     return GdtResult(
         relevant=True,
         reasons=touched.reasons,
@@ -113,8 +110,8 @@ def analyse_review(context: CheckContext) -> GdtResult:
         comparison=comparison,
         behaviour=behaviour,
         measured_in_thread=in_thread,
-        latent_bug=_latent_bug(context, settings.seed),
-        stray=_stray(comparison, settings.seed),
+        latent_bug=_latent_bug(context, runs),
+        stray=_stray(comparison, runs),
     )
 
 
@@ -135,19 +132,15 @@ def _compare(context: CheckContext, variant: str, settings: SimSettings) -> tupl
     return comparison, measured is not None
 
 
-def _stray(comparison: Comparison, seed: int) -> tuple[Hazard, ...]:
+def _stray(comparison: Comparison, runs: ScenarioRuns) -> tuple[Hazard, ...]:
     """I15: what the workload exposed, and T20's stray loads classified."""
-    from reviewbot_gdt_sim.scenarios import run_scenario
-
     found = list(comparison.run.hazards)
-    found += [h for h in run_scenario("T20", comparison.variant, seed=seed).hazards]
+    found += [h for h in runs.get("T20", comparison.variant).hazards]
     return tuple(dict.fromkeys(found))
 
 
-def _latent_bug(context: CheckContext, seed: int) -> LatentBug | None:
+def _latent_bug(context: CheckContext, runs: ScenarioRuns) -> LatentBug | None:
     """The claim, when a patch's commit message makes it, weighed by T18 and T19."""
-    from reviewbot_gdt_sim.scenarios import run_scenario
-
     claiming = tuple(
         review.patch.index
         for review in context.review.patches
@@ -155,8 +148,8 @@ def _latent_bug(context: CheckContext, seed: int) -> LatentBug | None:
     )
     if not claiming:
         return None
-    faulted = run_scenario("T18", "base", seed=seed)
-    realistic = [run_scenario("T19", v, seed=seed) for v in ("base", "patched")]
+    faulted = runs.get("T18", "base")
+    realistic = [runs.get("T19", v) for v in ("base", "patched")]
     needs_fault = all(case.faults for case in faulted.cases) and "fail" in (
         faulted.invariants.get("I3"),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from reviewbot_gdt_sim.descriptors import describe
 from reviewbot_gdt_sim.hazards import Hazard, classify
-from reviewbot_gdt_sim.invariants import Violation
+from reviewbot_gdt_sim.invariants import Violation, failed_invariants
 from reviewbot_gdt_sim.layout import (
     FIRST_RESERVED_GDT_BYTE,
     FIRST_RESERVED_GDT_PAGE,
@@ -264,14 +264,7 @@ class Case:
 
     def all_hold(self, *, but: str = "") -> None:
         """Expect no invariant to fail (`but` one that the partner variant's fault breaks)."""
-        failed = sorted(
-            (
-                name
-                for name, state in self.session.result().invariants.items()
-                if state == "fail" and name != but
-            ),
-            key=lambda n: int(n[1:]),
-        )
+        failed = failed_invariants(self.session.result().invariants, but)
         what = "every invariant holds" + (f" but {but}" if but else "")
         self.expect(what, not failed, ", ".join(failed) or "all hold")
 
@@ -787,8 +780,11 @@ def t25(variant: str, inject: frozenset[str], seed: int, switches: int | None) -
     for name in ("lgdt", "cr3_writes", "pte_writes"):
         c.equal(f"{name} equal in {variant} and its partner", mine[name], partner.get(name))
     base, patched = (mine, partner) if variant == "base" else (partner, mine)
-    into_pv = sum(n for cls, n in result.classes.items() if "N1" in cls)
-    c.equal("base's virt_to_mfn count (one per switch into PV)", base.get("virt_to_mfn"), into_pv)
+    c.equal(
+        "base's virt_to_mfn count (one per switch into PV)",
+        base.get("virt_to_mfn"),
+        result.switches_into_pv,
+    )
     c.equal("patched's virt_to_mfn count", patched.get("virt_to_mfn"), 0)
     return [c.outcome()]
 
@@ -974,6 +970,21 @@ SCENARIOS: dict[str, Scenario] = {
         ),
     )
 }
+
+
+class ScenarioRuns:
+    """Scenario outcomes by (name, variant), each run once (scenarios are deterministic)."""
+
+    def __init__(self, seed: int = 1) -> None:
+        self.seed = seed
+        self._done: dict[tuple[str, str], ScenarioOutcome] = {}
+
+    def get(self, name: str, variant: str) -> ScenarioOutcome:
+        """The outcome of `name` on `variant`, run on first use."""
+        key = (name, variant)
+        if key not in self._done:
+            self._done[key] = run_scenario(name, variant, seed=self.seed)
+        return self._done[key]
 
 
 def run_scenario(

@@ -57,6 +57,11 @@ class RunResult:
         return ops.as_dict(self.partner.counts) if self.partner is not None else None
 
     @property
+    def switches_into_pv(self) -> int:
+        """`__context_switch` calls whose next owner is a PV guest (the N1 classes)."""
+        return sum(n for name, n in self.classes.items() if "N1" in name)
+
+    @property
     def passed(self) -> bool:
         """No invariant failed."""
         return "fail" not in self.invariants.values()

@@ -63,19 +63,29 @@ def switch_base(m: Machine, cpu: Cpu) -> None:
             l1[entry + i] = (mfn + i) << 12 | flags
         if probe is not None:
             probe(cpu, "pte")
-    counts[ISPV] += 1
     full_prev = pd.need_full
-    same_id = p.vcpu_id == n.vcpu_id
-    if full_prev:
-        if same_id:
-            counts[ISPV] += 1
-        if (not same_id or not full_next) and "no-default-lgdt" not in m.faults:
-            counts[LGDT] += 1
-            counts[LGDT_DEFAULT] += 1
-            m.lgdt(cpu, table - _DEFAULT_OFFSET)  # load_default_gdt(G, cpu)
-            if probe is not None:
-                probe(cpu, "default")
+    if _needs_default(m, p, n, full_prev, full_next):
+        counts[LGDT] += 1
+        counts[LGDT_DEFAULT] += 1
+        m.lgdt(cpu, table - _DEFAULT_OFFSET)  # load_default_gdt(G, cpu)
+        if probe is not None:
+            probe(cpu, "default")
     _switch_cr3_then_full(m, cpu, p, n, full_prev, full_next)
+
+
+def _needs_default(m: Machine, p: VCpu, n: VCpu, full_prev: bool, full_next: bool) -> bool:
+    """`need_full_gdt(pd) && (p->vcpu_id != n->vcpu_id || !need_full_gdt(nd))`, counted.
+
+    The same condition in base and patched; the `no-default-lgdt` fault makes it false.
+    """
+    counts = m.counts
+    counts[ISPV] += 1
+    if not full_prev:
+        return False
+    same_id = p.vcpu_id == n.vcpu_id
+    if same_id:
+        counts[ISPV] += 1
+    return (not same_id or not full_next) and "no-default-lgdt" not in m.faults
 
 
 def _switch_cr3_then_full(
@@ -124,19 +134,14 @@ def switch_patched(m: Machine, cpu: Cpu) -> None:
         _update_xen_slot(m, cpu, n)
         if probe is not None:
             probe(cpu, "pte")
-    counts[ISPV] += 1
     full_prev = pd.need_full
-    same_id = p.vcpu_id == n.vcpu_id
-    if full_prev:
-        if same_id:
-            counts[ISPV] += 1
-        if (not same_id or not full_next) and "no-default-lgdt" not in m.faults:
-            counts[PCPU] += 1
-            counts[LGDT] += 1
-            counts[LGDT_DEFAULT] += 1
-            m.lgdt(cpu, cpu.regular_va - _DEFAULT_OFFSET)  # load_default_gdt(cpu)
-            if probe is not None:
-                probe(cpu, "default")
+    if _needs_default(m, p, n, full_prev, full_next):
+        counts[PCPU] += 1
+        counts[LGDT] += 1
+        counts[LGDT_DEFAULT] += 1
+        m.lgdt(cpu, cpu.regular_va - _DEFAULT_OFFSET)  # load_default_gdt(cpu)
+        if probe is not None:
+            probe(cpu, "default")
     _switch_cr3_then_full(m, cpu, p, n, full_prev, full_next)
 
 
