@@ -120,6 +120,12 @@ class _Item:
         return tuple(dict.fromkeys(f.path for f in self.files))
 
 
+def default_branch(review: Review) -> str:
+    """The branch `apply` makes for `review` when none is named: `review/DATE-TOPIC-vN`."""
+    revision = review.revision
+    return branch_name(revision.ordered[0].message.sent_at, revision.title, revision.version)
+
+
 def apply_review(
     review: Review,
     book: AddressBook,
@@ -132,8 +138,7 @@ def apply_review(
     if not revision.patches:
         raise TreeError("the series has no patches to apply", "pick another version with -v")
     items = [_Item(p, as_bytes(am_message(p, book)), _files_of(p)) for p in review.patches]
-    first = revision.ordered[0].message.sent_at
-    name = request.branch or branch_name(first, revision.title, revision.version)
+    name = request.branch or default_branch(review)
     notes = [n for n in [committer.note()] if n]
     with tree_lock(tree.common_dir, f"applying {name}"):
         replaced = _check_branch(tree, name, request.force) if request.make_branch else None

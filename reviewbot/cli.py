@@ -174,6 +174,8 @@ def build_parser(host: PluginHost | None = None) -> argparse.ArgumentParser:
     )
     check.set_defaults(handler=_run_check)
 
+    _add_reply(commands, common)
+
     plugins = commands.add_parser(
         "plugins",
         parents=[common],
@@ -190,6 +192,77 @@ def build_parser(host: PluginHost | None = None) -> argparse.ArgumentParser:
     if host is not None:
         _add_plugin_commands(commands, common, host)
     return parser
+
+
+def _add_reply(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """`reviewbot reply`: its options, and the template placeholders in its help."""
+    from reviewbot.replytemplate import PLACEHOLDERS
+
+    placeholders = "\n".join(f"  ${name:<18} {text}" for name, text in PLACEHOLDERS.items())
+    reply = commands.add_parser(
+        "reply",
+        parents=[common],
+        help="draft a review, ack or thank-you reply as mail",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Draft a reply to a patch or cover letter of the chosen version: To the "
+        "author, Cc the list and every other participant (masked addresses recovered), "
+        "threaded with In-Reply-To and References. It is written as an .eml file (or "
+        "appended to an mbox) for git send-email, mutt or neomutt -H; reviewbot never "
+        "sends mail.",
+        epilog="template placeholders ($name or ${name}, $$ for a dollar sign):\n"
+        + placeholders
+        + "\n\nThe template is --template FILE, else the reply.template_<kind> setting, "
+        "else a plugin's, else the built-in one.",
+    )
+    add_spec_options(reply)
+    reply.add_argument(
+        "--kind",
+        choices=("review", "ack", "thanks"),
+        default="review",
+        help="review: findings under the lines they concern and the plugins' paragraphs; "
+        "ack: a Reviewed-by/Acked-by/Tested-by; thanks: the applied commits (default: review)",
+    )
+    reply.add_argument(
+        "--patch",
+        metavar="N",
+        type=int,
+        help="the patch to answer, 0 for the cover letter (default: the only patch; for ack "
+        "and thanks the cover letter)",
+    )
+    reply.add_argument(
+        "--tree",
+        metavar="DIR",
+        help="a Xen git tree: review applies the series to it, every kind recovers masked "
+        "addresses from it, thanks finds the applied commits in it",
+    )
+    reply.add_argument("--base", metavar="REV", help="review: apply on this commit (with --tree)")
+    reply.add_argument(
+        "--tag", metavar="TRAILER", help="ack: Reviewed-by (default), Acked-by or Tested-by"
+    )
+    reply.add_argument("--scope", metavar="AREA", help="ack: limit the tag, e.g. x86 gives `# x86`")
+    reply.add_argument(
+        "--branch",
+        metavar="NAME",
+        help="thanks: the branch the series is on (default: the one `reviewbot apply` made)",
+    )
+    reply.add_argument("--template", metavar="FILE", help="fill this template instead")
+    where = reply.add_mutually_exclusive_group()
+    where.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the .eml here (- for stdout; default: re-TOPIC-vN-pN-KIND.eml here)",
+    )
+    where.add_argument("--mbox", metavar="FILE", help="append the mail to this mbox instead")
+    reply.add_argument("--force", action="store_true", help="replace an existing -o FILE")
+    reply.add_argument("--json", action="store_true", help="print the draft as JSON")
+    reply.add_argument(
+        "-v", "--version", dest="version", metavar="N", help="the version to take (default: newest)"
+    )
+    reply.set_defaults(handler=_run_reply)
 
 
 def _add_plugin_commands(
@@ -240,6 +313,12 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _run_check(args: argparse.Namespace) -> int:
     from reviewbot.commands.check import run
+
+    return run(args)
+
+
+def _run_reply(args: argparse.Namespace) -> int:
+    from reviewbot.commands.reply import run
 
     return run(args)
 

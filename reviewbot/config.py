@@ -50,6 +50,24 @@ class Settings:
     """`Name <email>` for commits reviewbot makes; empty: git's user.name/user.email."""
     plugins_timeout: float = 60.0
     """Seconds one plugin hook may run before it is reported as hung and the others go on."""
+    user_name: str = ""
+    """Your name for replies and their trailers; empty: git's user.name."""
+    user_email: str = ""
+    """Your address for replies and their trailers; empty: git's user.email."""
+    reply_list: str = "Xen-devel <xen-devel@lists.xenproject.org>"
+    """The list every reply is copied to (and whose masked address is recognised); empty: none."""
+    reply_signature: str = ""
+    """What ends a reply (placeholders allowed, `\\n` for new lines); empty: your first name."""
+    reply_context: int = 3
+    """Lines quoted above each commented line of a review reply."""
+    reply_width: int = 72
+    """Column at which comments and plugin paragraphs are wrapped."""
+    reply_template_review: str = ""
+    """A template file for `reply --kind review`; empty: a plugin's, else the built-in one."""
+    reply_template_ack: str = ""
+    """A template file for `reply --kind ack`; empty: a plugin's, else the built-in one."""
+    reply_template_thanks: str = ""
+    """A template file for `reply --kind thanks`; empty: a plugin's, else the built-in one."""
     plugin_values: Mapping[str, object] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )
@@ -64,7 +82,7 @@ class Settings:
         raise ConfigError(f"unknown setting {key!r}", "see `reviewbot config show`")
 
 
-_CORE_NAMESPACES = frozenset({"http", "fetch", "apply", "plugins"})
+_CORE_NAMESPACES = frozenset({"http", "fetch", "apply", "plugins", "user", "reply"})
 
 
 def _key_of(field_name: str) -> str:
@@ -242,6 +260,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("plugins.timeout must be positive", "set it to 60, the default")
     if settings.apply_base_window_days < 1:
         raise ConfigError("apply.base_window_days must be at least 1", "set it to 30, the default")
+    if settings.reply_context < 0:
+        raise ConfigError("reply.context must not be negative", "set it to 3, the default")
+    if settings.reply_width < 20:
+        raise ConfigError("reply.width must be at least 20", "set it to 72, the default")
     for name in ("lore_url", "archive_url"):
         url = getattr(settings, name)
         if url and not url.startswith(("http://", "https://")):

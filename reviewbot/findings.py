@@ -28,8 +28,9 @@ class Finding:
     """One thing a plugin has to say.
 
     `patch` is the patch's number in the series (None: the series as a whole); `file` and
-    `line` place it in the patched tree (the new side of the diff, 1-based; None when it is
-    about the commit message or the mail). `code` is a short stable name (`hygiene/long-line`)
+    `line` place it in the patched tree (the new side of the diff, 1-based). Without `file`,
+    `line` is a line of the patch's commit message (1-based, below the subject), and None when
+    the finding concerns no particular line. `code` is a short stable name (`hygiene/long-line`)
     for filtering and tests. `plugin` is filled in by reviewbot from the plugin's name.
     """
 

@@ -7,7 +7,7 @@ below; it may take any subset of a hook's arguments. Plugins are found through t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -67,3 +67,16 @@ def reply_paragraphs(
     context: CheckContext, kind: str, patch: PatchReview | None
 ) -> Iterable[str] | None:
     """Paragraphs to add to a reply draft of `kind` (review, ack, thanks) to a patch or cover."""
+
+
+@hookspec
+def reply_template(context: CheckContext, kind: str, patch: PatchReview | None) -> str | None:
+    """A template for replies of `kind` (`$placeholders` as in `reply --help`); the first
+    plugin to give one is used unless the user configured their own."""
+
+
+@hookspec
+def reply_placeholders(
+    context: CheckContext, kind: str, patch: PatchReview | None
+) -> Mapping[str, str] | None:
+    """Extra `$name` placeholders for reply templates (names must not shadow built-in ones)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewbot.attribution import PatchReview
@@ -48,3 +48,62 @@ def reply_paragraphs(
             if isinstance(text, str) and text.strip():
                 paragraphs.append(ReplyParagraph(name, text.strip()))
     return paragraphs, problems
+
+
+@dataclass(frozen=True)
+class PluginTemplate:
+    """A reply template a plugin gave, and which plugin gave it."""
+
+    plugin: str
+    text: str
+
+
+def plugin_template(
+    host: PluginHost, context: CheckContext, kind: str, patch: PatchReview | None
+) -> tuple[PluginTemplate | None, list[str]]:
+    """The first template a plugin gives for `kind` (load order), and one problem line per
+    plugin that failed or gave something that is not text."""
+    problems: list[str] = []
+    arguments = {"context": context, "kind": kind, "patch": patch}
+    for name in host.implementers("reply_template"):
+        outcome = host.call("reply_template", name, arguments, context.settings.plugins_timeout)
+        if outcome.error:
+            problems.append(f"plugin {name} failed in reply_template: {outcome.error}")
+        elif isinstance(outcome.value, str) and outcome.value.strip():
+            return PluginTemplate(name, outcome.value), problems
+        elif outcome.value is not None:
+            problems.append(f"plugin {name} gave {type(outcome.value).__name__}, not a template")
+    return None, problems
+
+
+def plugin_placeholders(
+    host: PluginHost,
+    context: CheckContext,
+    kind: str,
+    patch: PatchReview | None,
+    reserved: Iterable[str],
+) -> tuple[dict[str, str], list[str]]:
+    """The placeholders plugins add (the first plugin wins a name), and one problem line per
+    plugin that failed, gave no mapping, or named a placeholder it may not."""
+    from reviewbot.replytemplate import is_placeholder_name
+
+    taken = set(reserved)
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    arguments = {"context": context, "kind": kind, "patch": patch}
+    for name in host.implementers("reply_placeholders"):
+        outcome = host.call("reply_placeholders", name, arguments, context.settings.plugins_timeout)
+        if outcome.error:
+            problems.append(f"plugin {name} failed in reply_placeholders: {outcome.error}")
+            continue
+        if outcome.value is None:
+            continue
+        if not isinstance(outcome.value, Mapping):
+            problems.append(f"plugin {name} gave {type(outcome.value).__name__}, not a mapping")
+            continue
+        for key, value in outcome.value.items():
+            if not isinstance(key, str) or not is_placeholder_name(key) or key in taken:
+                problems.append(f"plugin {name} may not define the placeholder ${key}")
+            elif key not in values:
+                values[key] = str(value)
+    return values, problems

@@ -278,3 +278,15 @@ def _is_n_of_m(tokens: list[str], index: int) -> bool:
         and tokens[index + 1].casefold() == "of"
         and _NUMBER_TOKEN.fullmatch(tokens[index + 2]) is not None
     )
+
+
+def reply_subject(subject: str, *, list_tags: Collection[str] = DEFAULT_LIST_TAGS) -> str:
+    """The Subject of a reply: one `Re: ` before the subject, without earlier reply prefixes
+    (`Re:`, `AW:`, `Re[2]:` …) and list tags (the list adds its own tag again)."""
+    raw = " ".join(subject.split())
+    names = (
+        list_tags if list_tags is DEFAULT_LIST_TAGS else frozenset(n.casefold() for n in list_tags)
+    )
+    _, _, start = _peel_replies_and_list_tags(raw, names)
+    rest = raw[start:].strip()
+    return f"Re: {rest}" if rest else "Re:"

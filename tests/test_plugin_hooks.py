@@ -51,6 +51,8 @@ def test_every_hook_is_documented_with_its_signature_and_has_a_test() -> None:
         "register_panels",
         "register_settings",
         "reply_paragraphs",
+        "reply_placeholders",
+        "reply_template",
         "review_result",
     ]
 

@@ -296,6 +296,8 @@ def test_the_example_package_is_found_through_its_entry_point(
             "register_panels",
             "register_settings",
             "reply_paragraphs",
+            "reply_placeholders",
+            "reply_template",
             "review_result",
         ],
     }

@@ -180,7 +180,8 @@ def test_review_result_counts_what_the_limit_leaves_out() -> None:
 
 # --- the seed: real Xen code by a maintainer --------------------------------------------------
 
-SEED_FINDINGS = [(INFO, "hygiene/message-long-line", 1, None, None)] * 4
+# Commit-message findings carry the line of the message they concern (below the subject).
+SEED_FINDINGS = [(INFO, "hygiene/message-long-line", 1, None, n) for n in (2, 17, 20, 22)]
 # In the order the commit message has them.
 SEED_MESSAGES = [
     (
@@ -451,8 +452,8 @@ COMMIT_MESSAGES = [
     (INFO, "hygiene/subject-period", 1, None, None),
     (INFO, "hygiene/subject-length", 2, None, None),
     (INFO, "hygiene/empty-message", 3, None, None),
-    (INFO, "hygiene/message-long-line", 4, None, None),
-    (INFO, "hygiene/message-long-line", 4, None, None),
+    (INFO, "hygiene/message-long-line", 4, None, 1),
+    (INFO, "hygiene/message-long-line", 4, None, 6),
 ]
 
 

@@ -75,7 +75,7 @@ def capped(
                     SEVERITIES[code],
                     f"… and {len(rest)} more lines {place} {rest[0].more}",
                     file=file,
-                    line=rest[0].line if file is not None else None,
+                    line=rest[0].line,
                     details="lines " + ", ".join(str(n) for n in lines) if lines else None,
                     code=code,
                 )
@@ -88,7 +88,7 @@ def _finding(problem: Problem, file: str | None) -> Finding:
         SEVERITIES[problem.code],
         problem.message,
         file=file,
-        line=problem.line if file is not None else None,
+        line=problem.line,
         details=problem.details,
         code=problem.code,
     )

@@ -6,6 +6,7 @@ import argparse
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
@@ -36,6 +37,13 @@ class Marker:
 @hookimpl
 def register_settings(register: Callable[[SettingSpec], None]) -> None:
     register(SettingSpec("todo.words", "TODO,FIXME,XXX", "comma-separated markers to look for"))
+    register(
+        SettingSpec(
+            "todo.review_template",
+            "",
+            "a reply template for reviews (a file), offered to reviewbot through reply_template",
+        )
+    )
 
 
 @hookimpl
@@ -97,6 +105,21 @@ def reply_paragraphs(context: CheckContext, kind: str, patch: PatchReview | None
         return []
     places = ", ".join(f"{m.file}:{m.line}" for m in found)
     return [f"This adds {len(found)} marker(s) ({places}); are they meant to stay?"]
+
+
+@hookimpl
+def reply_template(context: CheckContext, kind: str) -> str | None:
+    path = str(context.setting("todo.review_template"))
+    if kind != "review" or not path:
+        return None
+    return Path(path).read_text(encoding="utf-8")
+
+
+@hookimpl
+def reply_placeholders(patch: PatchReview | None, context: CheckContext) -> dict[str, str]:
+    found = markers_of(patch, _words(context)) if patch is not None else []
+    places = ", ".join(f"{m.file}:{m.line}" for m in found)
+    return {"todo_markers": f"{len(found)} marker(s)" + (f" ({places})" if places else "")}
 
 
 def markers_of(patch: PatchReview, words: tuple[str, ...]) -> list[Marker]:

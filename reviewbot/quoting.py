@@ -1,0 +1,93 @@
+"""Quoting mail the way reviewers do: an attribution line, `> ` prefixes, wrapped comments."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable
+from email.utils import format_datetime
+
+from reviewbot.addressbook import AddressBook
+from reviewbot.identity import MASKED, Person
+from reviewbot.models import Message
+
+_SHORTLOG_HEAD = re.compile(r"^\S.* \(\d+\):$")
+_DIFFSTAT_LINE = re.compile(r"^ \S.* \| +(\d+ ?[+-]*|Bin .*)$")
+
+
+def quote(lines: Iterable[str]) -> list[str]:
+    """Each line behind `> `; an empty line becomes `>`, a quoted one gains another `>`."""
+    return [">" + line if not line or line.startswith(">") else "> " + line for line in lines]
+
+
+def attribution(message: Message, name: str) -> str:
+    """`On Thu, 4 Jul 2019 18:57:32 +0100, Andrew Cooper wrote:` (the date as sent, in the
+    sender's time zone; without a usable Date only `Name wrote:`)."""
+    if not message.date or message.sent_at.year <= 1970:
+        return f"{name} wrote:"
+    return f"On {format_datetime(message.sent_at)}, {name} wrote:"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` filled to `width` paragraph by paragraph; long words and URLs are never split,
+    and lines that are already short (lists, code, tables) are kept as written."""
+    lines: list[str] = []
+    for paragraph in text.strip("\n").split("\n\n"):
+        if lines:
+            lines.append("")
+        rows = paragraph.split("\n")
+        if all(len(row) <= width for row in rows) and len(rows) > 1:
+            lines += rows
+            continue
+        lines += textwrap.wrap(
+            " ".join(paragraph.split()),
+            width,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return lines
+
+
+def unmask(text: str, book: AddressBook) -> str:
+    """Masked addresses in quoted text replaced where the address book recovers them."""
+
+    def recovered(match: re.Match[str]) -> str:
+        person = book.resolve(Person("", match.group(0))).person
+        return person.address if person is not None else match.group(0)
+
+    return MASKED.sub(recovered, text)
+
+
+def prose_of(message_text: str) -> list[str]:
+    """A commit message or cover letter without its shortlog and diffstat, trailing blank lines
+    trimmed: what an ack or a thank-you quotes."""
+    lines = message_text.rstrip("\n").split("\n")
+    for index, line in enumerate(lines):
+        if _SHORTLOG_HEAD.match(line) or _DIFFSTAT_LINE.match(line):
+            lines = lines[:index]
+            break
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def first_paragraph(lines: list[str]) -> list[str]:
+    """The lines up to the first blank line after some text (a greeting line is skipped)."""
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start < len(lines) and _is_greeting(lines, start):
+        start += 1
+        while start < len(lines) and not lines[start].strip():
+            start += 1
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return lines[start:end]
+
+
+def _is_greeting(lines: list[str], index: int) -> bool:
+    """`Hello,` / `Hi all,` alone on its line, followed by a blank line."""
+    line = lines[index].strip()
+    followed_by_blank = index + 1 >= len(lines) or not lines[index + 1].strip()
+    return followed_by_blank and line.endswith(",") and len(line.split()) <= 3
