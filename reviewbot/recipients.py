@@ -46,10 +46,14 @@ def reply_recipients(
     aliases = book.aliases()
     chosen: list[Person] = []
     unresolved: list[Person] = []
+    decided: set[str] = set()  # addresses (casefolded) already taken or turned away
 
     def take(people: Iterable[Person]) -> None:
         for person in people:
+            if person.address.casefold() in decided:
+                continue
             real = _unmasked(person, book, mailing_list)
+            decided.add(person.address.casefold())
             if real is None:
                 if not any(same_person(person, seen, aliases) for seen in unresolved):
                     unresolved.append(person)

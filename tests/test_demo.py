@@ -13,7 +13,12 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
         [sys.executable, "-m", "reviewbot", "demo", "-q"],
         capture_output=True,
         text=True,
-        env={**os.environ, "REVIEWBOT_HOME": str(isolated_home)},
+        env={
+            **os.environ,
+            "REVIEWBOT_HOME": str(isolated_home),
+            "REVIEWBOT_USER_NAME": "Rita Reviewer",
+            "REVIEWBOT_USER_EMAIL": "rita@example.org",
+        },
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -66,16 +71,33 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
         "significance cannot be judged: ask for the raw samples or standard deviations, the "
         "machine and the configuration"
     ) in checked
-    # and what the plugins would add to a review reply, wrapped for mail
-    said = checked[checked.index("what the plugins would add to a review reply:") :]
-    assert said[1:4] == [
+    # and drafts the review reply, addressed from the archive's masked headers
+    said = lines[lines.index(next(x for x in lines if x.startswith("reviewbot reply "))) :]
+    assert said[1:8] == [
+        "From: Rita Reviewer <rita@example.org>",
+        "To: Andrew Cooper <andrew.cooper3@citrix.com>",
+        "Cc: Xen-devel <xen-devel@lists.xenproject.org>, Juergen Gross <jgross@suse.com>, "
+        "Jan Beulich <JBeulich@suse.com>, Wei Liu <wl@xen.org>, "
+        "Roger Pau Monné <roger.pau@citrix.com>",
+        "Subject: Re: [PATCH] x86/ctxt-switch: Document and improve GDT handling",
+        "In-Reply-To: <20190704175732.5943-1-andrew.cooper3@citrix.com>",
+        "References: <20190704175732.5943-1-andrew.cooper3@citrix.com>",
         "",
-        "  [gdt-sim]",
-        "  I ran the change through a model of Xen's GDT handling across context",
     ]
-    assert "  The modelled saving explains under 5% of the reported 14%. The patch saves" in said
-    perf = said.index("  [perf-compare]")
-    assert said[perf + 1] == (
-        "  Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s"
-    )
-    assert "  3.3% (on average 5.14 → 5.81 CPUs busy), so about the same work was done" in said
+    assert said[8:14] == [
+        "On Thu, 04 Jul 2019 18:57:32 +0100, Andrew Cooper wrote:",
+        "> write_full_gdt_ptes() has a latent bug.  Using virt_to_mfn() and iterating",
+        "> with (mfn + i) is wrong, because of PDX compression.  The context switch path",
+        "",
+        "line 2 of the commit message is 77 columns long; wrap the text within 75",
+        "columns",
+    ]
+    gdt = said.index("I ran the change through a model of Xen's GDT handling across context")
+    perf = said.index("Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s")
+    assert gdt < perf
+    assert "The modelled saving explains under 5% of the reported 14%. The patch" in said
+    assert "3.3% (on average 5.14 → 5.81 CPUs busy), so about the same work was done" in said
+    assert said[-2:] == [
+        "Rita",
+        "(a draft only: reviewbot never sends mail; `reviewbot reply SPEC` writes it as .eml)",
+    ]

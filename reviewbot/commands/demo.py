@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
+from reviewbot.addressbook import AddressBook
 from reviewbot.apply import ApplyRequest, ApplyResult, apply_review
 from reviewbot.attribution import Review, review_series, thread_address_book
 from reviewbot.checkcontext import CheckContext
 from reviewbot.config import Settings, load_settings
 from reviewbot.demo import bundled_archive, seed_page, serve_archive
+from reviewbot.errors import ConfigError
 from reviewbot.fetch import fetch
+from reviewbot.findings import Finding
+from reviewbot.identity import Person
 from reviewbot.pluginmanager import PluginHost, current_host
 from reviewbot.progress import progress_for
 from reviewbot.render import summary_line, tree_lines
 from reviewbot.render_apply import apply_lines
 from reviewbot.render_check import check_lines
 from reviewbot.render_review import art_counts, summary_lines
-from reviewbot.replyhooks import reply_paragraphs
+from reviewbot.replydraft import ReplyRequest, draft_reply
+from reviewbot.replymail import parse_mail, render_mail
+from reviewbot.reviewer import reviewer_identity
 from reviewbot.runchecks import run_checks, select_plugins
 from reviewbot.sampletree import create_sample_tree
 from reviewbot.series import build_series
@@ -67,7 +73,7 @@ def _apply_to_sample(
     print(f"\nreviewbot apply {review.revision.title!r} --tree {where}  (the bundled sample tree)")
     tree = open_tree(create_sample_tree(where))
     committer = committer_for(tree, settings.apply_committer)
-    book = thread_address_book(review.series)
+    book = thread_address_book(review.series, AddressBook.from_tree(tree.top))
     result = apply_review(review, book, tree, ApplyRequest(), committer)
     print("\n".join(apply_lines(result)))
     if result.branch is not None:
@@ -85,12 +91,31 @@ def _apply_to_sample(
     report = run_checks(host, context, select_plugins(host, []))
     print(f"\nreviewbot check {review.revision.title!r} --tree {where}")
     print("\n".join(check_lines(report, context)))
-    paragraphs, problems = reply_paragraphs(host, context, "review", None)
-    if paragraphs:
-        print("\nwhat the plugins would add to a review reply:")
-        for paragraph in paragraphs:
-            print(f"\n  [{paragraph.plugin}]")
-            print(textwrap.fill(paragraph.text, 76, initial_indent="  ", subsequent_indent="  "))
-    for problem in problems:
-        print(f"warning: {problem}")
+    _show_reply(host, context, report.findings, where)
     return result
+
+
+def _show_reply(
+    host: PluginHost, context: CheckContext, findings: Sequence[Finding], where: Path
+) -> None:
+    """Draft the review reply a reviewer would edit and send, and print it as mail."""
+    me = _demo_identity(context.settings)
+    draft = draft_reply(host, context, ReplyRequest(kind="review"), me, findings=findings)
+    mail = parse_mail(render_mail(draft))
+    print(f"\nreviewbot reply {context.revision.title!r} --kind review --tree {where} -o -")
+    for header in ("From", "To", "Cc", "Subject", "In-Reply-To", "References"):
+        print(f"{header}: {mail[header]}")
+    print()
+    print(draft.body.rstrip("\n"))
+    for warning in draft.warnings:
+        print(f"warning: {warning}")
+    print("(a draft only: reviewbot never sends mail; `reviewbot reply SPEC` writes it as .eml)")
+
+
+def _demo_identity(settings: Settings) -> Person:
+    """The user's identity when one is configured, else a stand-in for the example."""
+    try:
+        return reviewer_identity(settings)
+    except ConfigError:
+        print("\n(no user.name/user.email configured: the draft is signed by a stand-in)")
+        return Person("A Reviewer", "reviewer@example.org")
