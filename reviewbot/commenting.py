@@ -4,8 +4,9 @@ A patch mail is read as sections: its commit message, then each file of its diff
 `---`/`+++` lines, then hunks). A finding with `file` and `line` sits under the diff line that
 produces that line of the new file; one with only `line` under that line of the commit
 message. Each comment is preceded by the lines above it (`context` of them, never reaching
-back into an earlier hunk) and, for a diff, by its file's and hunk's headers. Findings that
-name no line they can sit under are returned for the reply's general remarks.
+back into an earlier hunk; `[...]` marks lines skipped since the previous comment in the same
+hunk) and, for a diff, by its file's and hunk's headers. Findings that name no line they can
+sit under are returned for the reply's general remarks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from reviewbot.findings import Finding
 from reviewbot.hunks import FileDiff, parse_diff
 from reviewbot.patchbody import PatchBody
 from reviewbot.quoting import quote, wrap
+
+#: Marks quoted lines left out between two comments on one hunk.
+SNIP = "[...]"
 
 
 @dataclass
@@ -73,6 +77,8 @@ def comment_excerpts(
             lines += quote(block.header)
             shown_block, last_line = block_index, -1
         start = max(last_line + 1, line_index - context, 0)
+        if last_line >= 0 and start > last_line + 1:
+            lines.append(SNIP)
         lines += quote(block.lines[start : line_index + 1])
         last_line = line_index
         for finding in anchored[spot]:

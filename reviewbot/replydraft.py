@@ -17,7 +17,7 @@ from reviewbot.checkcontext import CheckContext
 from reviewbot.commenting import comment_excerpts
 from reviewbot.errors import SpecError
 from reviewbot.findings import Finding, Severity
-from reviewbot.identity import Person, parse_person
+from reviewbot.identity import Person, parse_person, same_person
 from reviewbot.people import sender_of
 from reviewbot.pluginmanager import PluginHost
 from reviewbot.quoting import attribution, first_paragraph, prose_of, quote, unmask, wrap
@@ -102,11 +102,13 @@ def draft_reply(
         "\n".join(wrap(p.text, settings.reply_width)) for p in paragraphs
     )
     landing = None
+    notes: list[str] = []
     if request.kind == "review":
         talking = {p.plugin for p in paragraphs}
         values.update(_review_values(context, target, findings, talking))
     elif request.kind == "ack":
         values.update(_ack_values(context, target, me, request))
+        notes += _already_given(context, target, me, values["tag"].partition(":")[0])
     else:
         landing = _landing(context, request)
         values.update(_thanks_values(context, target, landing))
@@ -128,7 +130,13 @@ def draft_reply(
         body=body,
         template_origin=origin,
         date=now or datetime.now().astimezone(),
-        warnings=(*problems, *more_problems, *template_problems, *recipients.warnings()),
+        warnings=(
+            *notes,
+            *problems,
+            *more_problems,
+            *template_problems,
+            *recipients.warnings(),
+        ),
         landing=landing,
     )
 
@@ -211,6 +219,25 @@ def _ack_values(
     tag = f"{name}: {me}" + (f" # {scope}" if scope else "")
     quoted = "\n".join(quote(prose_of(target.body.message)))
     return {"quoted": unmask(quoted, context.book), "tag": tag}
+
+
+def _already_given(context: CheckContext, target: ReplyTarget, me: Person, name: str) -> list[str]:
+    """A note when the thread already has this trailer from the reviewer for the patches the
+    ack covers (all of them for the cover letter)."""
+    aliases = context.book.aliases()
+    covered = [target.patch] if target.patch is not None else list(context.review.patches)
+    given = sorted(
+        {
+            p.patch.index
+            for p in covered
+            for t in p.trailers
+            if t.name == name and t.person is not None and same_person(t.person, me, aliases)
+        }
+    )
+    if not given:
+        return []
+    which = ", ".join(str(n) for n in given)
+    return [f"the thread already has your {name} for patch{'es' if len(given) > 1 else ''} {which}"]
 
 
 def _landing(context: CheckContext, request: ReplyRequest) -> Landing:
