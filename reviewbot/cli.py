@@ -381,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except BrokenPipeError:  # `| head`: console_main ends quietly
+        raise
     except Exception as exc:  # a bug: keep the one-line contract, traceback on request
         if args.debug:
             raise

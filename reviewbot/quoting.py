@@ -11,6 +11,9 @@ from reviewbot.addressbook import AddressBook
 from reviewbot.identity import MASKED, Person
 from reviewbot.models import Message
 
+_SIGN_OFF = re.compile(
+    r"^(thanks|thank you|regards|kind regards|best regards|best|cheers|br)\b", re.IGNORECASE
+)
 _SHORTLOG_HEAD = re.compile(r"^\S.* \(\d+\):$")
 _DIFFSTAT_LINE = re.compile(r"^ \S.* \| +(\d+ ?[+-]*|Bin .*)$")
 
@@ -91,3 +94,31 @@ def _is_greeting(lines: list[str], index: int) -> bool:
     line = lines[index].strip()
     followed_by_blank = index + 1 >= len(lines) or not lines[index + 1].strip()
     return followed_by_blank and line.endswith(",") and len(line.split()) <= 3
+
+
+def without_salutations(lines: list[str], author_first_name: str) -> list[str]:
+    """`lines` without a leading `Hello,` and a closing `Thanks, Roger.` / `Roger` paragraph:
+    what a reviewer trims when quoting a cover letter."""
+    trimmed = list(lines)
+    if trimmed and _is_greeting(trimmed, 0):
+        trimmed = trimmed[1:]
+        while trimmed and not trimmed[0].strip():
+            trimmed.pop(0)
+    start = len(trimmed)
+    while start > 0 and trimmed[start - 1].strip():
+        start -= 1
+    closing = trimmed[start:]
+    if closing and start > 0 and _is_sign_off(closing, author_first_name):
+        trimmed = trimmed[:start]
+        while trimmed and not trimmed[-1].strip():
+            trimmed.pop()
+    return trimmed
+
+
+def _is_sign_off(paragraph: list[str], first_name: str) -> bool:
+    """One or two short lines: `Thanks, Roger.`, `Regards,` / `Jan`, or just the name."""
+    if len(paragraph) > 2 or any(len(line.split()) > 4 for line in paragraph):
+        return False
+    bare = [line.strip().strip(".,!") for line in paragraph]
+    named = bool(first_name) and bare[-1].casefold().endswith(first_name.casefold())
+    return named or _SIGN_OFF.match(bare[0]) is not None

@@ -8,11 +8,12 @@ mail (see `replymail`); the TUI edits `Draft.body` and makes the mail from its o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from reviewbot.appliedcommits import Landing, find_applied
+from reviewbot.apply import default_branch
 from reviewbot.checkcontext import CheckContext
 from reviewbot.commenting import comment_excerpts
 from reviewbot.errors import SpecError
@@ -20,7 +21,15 @@ from reviewbot.findings import Finding, Severity
 from reviewbot.identity import Person, parse_person, same_person
 from reviewbot.people import sender_of
 from reviewbot.pluginmanager import PluginHost
-from reviewbot.quoting import attribution, first_paragraph, prose_of, quote, unmask, wrap
+from reviewbot.quoting import (
+    attribution,
+    first_paragraph,
+    prose_of,
+    quote,
+    unmask,
+    without_salutations,
+    wrap,
+)
 from reviewbot.recipients import Recipients, reply_recipients
 from reviewbot.replyhooks import plugin_placeholders, plugin_template, reply_paragraphs
 from reviewbot.replytarget import ReplyTarget, reply_target
@@ -105,7 +114,14 @@ def draft_reply(
     notes: list[str] = []
     if request.kind == "review":
         talking = {p.plugin for p in paragraphs}
-        values.update(_review_values(context, target, findings, talking))
+        review_values, commented = _review_values(context, target, findings, talking)
+        values.update(review_values)
+        if not commented and not paragraphs:
+            where = f"patch {target.number}" if target.patch else "the cover letter"
+            notes.append(
+                f"the checks found nothing to say about {where}: the draft quotes its first "
+                "paragraph for your own words"
+            )
     elif request.kind == "ack":
         values.update(_ack_values(context, target, me, request))
         notes += _already_given(context, target, me, values["tag"].partition(":")[0])
@@ -143,9 +159,7 @@ def draft_reply(
 
 def _common_values(context: CheckContext, target: ReplyTarget, me: Person) -> dict[str, str]:
     """The placeholders every kind has (the kind-specific ones start empty)."""
-    author = sender_of(target.message) or Person(target.message.author, "")
-    if author.masked:
-        author = context.book.resolve(author).person or author
+    author = _author(context, target)
     revision = context.revision
     title = target.patch.patch.subject.title if target.patch else revision.title
     values = dict.fromkeys(PLACEHOLDERS, "")
@@ -165,13 +179,22 @@ def _common_values(context: CheckContext, target: ReplyTarget, me: Person) -> di
     return values
 
 
+def _author(context: CheckContext, target: ReplyTarget) -> Person:
+    """Who wrote the mail replied to (a masked address recovered where possible)."""
+    author = sender_of(target.message) or Person(target.message.author, "")
+    if author.masked:
+        author = context.book.resolve(author).person or author
+    return author
+
+
 def _review_values(
     context: CheckContext,
     target: ReplyTarget,
     findings: Sequence[Finding],
     talking: set[str],
-) -> dict[str, str]:
-    """`quoted`: excerpts with findings under their lines; `remarks`: the rest that matters.
+) -> tuple[dict[str, str], bool]:
+    """`quoted`: excerpts with findings under their lines; `remarks`: the rest that matters;
+    and whether any finding made it into either.
 
     A review of a patch takes that patch's findings; a review of the cover letter, or of the
     only patch, also the series-wide ones. Findings with no line to sit under become remarks
@@ -180,7 +203,9 @@ def _review_values(
     settings = context.settings
     number = target.number
     whole_series = number == 0 or len(context.review.patches) == 1
-    relevant = [f for f in findings if f.patch == number or (whole_series and f.patch is None)]
+    relevant = _one_per_kind_in_message(
+        [f for f in findings if f.patch == number or (whole_series and f.patch is None)]
+    )
     if target.patch is None:
         placed_lines: tuple[str, ...] = ()
         unplaced = relevant
@@ -199,10 +224,41 @@ def _review_values(
         quoted = "\n".join(placed_lines)
     else:
         quoted = "\n".join(quote(first_paragraph(prose_of(target.body.message))))
-    return {
+    values = {
         "quoted": unmask(quoted, context.book),
         "remarks": "\n\n".join("\n".join(wrap(f.message, settings.reply_width)) for f in remarks),
     }
+    return values, bool(placed_lines or remarks)
+
+
+def _one_per_kind_in_message(findings: list[Finding]) -> list[Finding]:
+    """Commit-message findings of one kind folded into the first, which names the other
+    lines: four "line N is too long" comments on a commit message are one remark to a reviewer.
+    """
+    kept: list[Finding] = []
+    folded: dict[tuple[str, str, int | None], tuple[int, list[int]]] = {}
+    for finding in findings:
+        if finding.file is not None or finding.line is None or not finding.code:
+            kept.append(finding)
+            continue
+        key = (finding.plugin, finding.code, finding.patch)
+        if key in folded:
+            folded[key][1].append(finding.line)
+            continue
+        folded[key] = (len(kept), [])
+        kept.append(finding)
+    for index, lines in folded.values():
+        if lines:
+            first = kept[index]
+            kept[index] = replace(first, message=f"{first.message} ({_also(lines)})")
+    return kept
+
+
+def _also(lines: list[int]) -> str:
+    """`the same goes for line 9` / `… for lines 17, 20 and 22`."""
+    if len(lines) == 1:
+        return f"the same goes for line {lines[0]}"
+    return f"the same goes for lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
 
 
 def _ack_values(
@@ -217,7 +273,10 @@ def _ack_values(
         )
     scope = request.scope.strip().lstrip("#").strip()
     tag = f"{name}: {me}" + (f" # {scope}" if scope else "")
-    quoted = "\n".join(quote(prose_of(target.body.message)))
+    prose = prose_of(target.body.message)
+    if target.patch is None:
+        prose = without_salutations(prose, first_name(_author(context, target)))
+    quoted = "\n".join(quote(prose))
     return {"quoted": unmask(quoted, context.book), "tag": tag}
 
 
@@ -259,6 +318,11 @@ def _thanks_values(context: CheckContext, target: ReplyTarget, landing: Landing)
         "commits": "\n".join(f"  {c.short()}" for c in landing.commits),
         "missing": f"Not on {landing.branch}:\n" + "\n".join(missing) if missing else "",
         "branch": landing.branch,
+        "applied_to": (
+            f"my local review branch {landing.branch}"
+            if landing.branch == default_branch(context.review)
+            else landing.branch
+        ),
     }
 
 

@@ -26,6 +26,8 @@ PLACEHOLDERS: dict[str, str] = {
     "commits": "thanks: the applied commits, `  <short hash> <subject>` per line",
     "missing": "thanks: the patches not found on the branch, one per line",
     "branch": "thanks: the branch the series was applied to",
+    "applied_to": "thanks: the branch, as `my local review branch review/…` for the one "
+    "`reviewbot apply` made",
     "signature": "the `reply.signature` setting, else your first name",
     "kind": "review, ack or thanks",
     "subject": "the reply's Subject",
@@ -65,7 +67,7 @@ THANKS = """\
 $attribution
 $quoted
 
-Thanks, applied to $branch:
+Thanks, applied to $applied_to:
 
 $commits
 

@@ -90,7 +90,7 @@ def test_demo_fetches_the_seed_and_collects_its_trailers(isolated_home: Path) ->
         "> with (mfn + i) is wrong, because of PDX compression.  The context switch path",
         "",
         "line 2 of the commit message is 77 columns long; wrap the text within 75",
-        "columns",
+        "columns (the same goes for lines 17, 20 and 22)",
     ]
     gdt = said.index("I ran the change through a model of Xen's GDT handling across context")
     perf = said.index("Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s")

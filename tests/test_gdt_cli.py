@@ -96,6 +96,7 @@ def test_a_random_workload_json(capsys: pytest.CaptureFixture[str]) -> None:
         "elapsed_s": 66.51,
         "pcpus": 4,
         "source": "Juergen Gross's table in the seed thread",
+        "by": "Juergen Gross",
     }
     assert sum(document["classes"].values()) == document["counts"]["full_switches"]
 
@@ -155,6 +156,7 @@ def test_a_spec_supplies_the_measured_delta(capsys: pytest.CaptureFixture[str]) 
         "pcpus": 8,
         "source": "Juergen Gross's elapsed 66.51 → 57.00 s (Unpatched → Patched) in "
         "<b4d3c0ea-3a1f-5d6e-93c2-1f8e0b7d2a65@suse.com>",
+        "by": "Juergen Gross",
     }
     assert document["measured_note"] == "the measured delta is the thread's (read by perf-compare)"
 

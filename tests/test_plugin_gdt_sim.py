@@ -90,8 +90,8 @@ SEED_PARAGRAPHS = [
     "(4.4 ns at 3 GHz) per switch into a PV vCPU. Against the 76.1 CPU·s the host saved (9.51 s "
     "on 8 pCPUs), that is 0.0022 CPU·s (0.0028%) at the rate of the modelled workload, and even "
     "at 10^6 switches/s on every pCPU only 2.3 CPU·s (3.1%). The speed-up must come from "
-    "elsewhere (code layout, alignment, caches) or from run-to-run noise; could you say what "
-    "else differed between the two builds?",
+    "elsewhere (code layout, alignment, caches) or from run-to-run noise. Juergen, could you "
+    "say what else differed between the two builds?",
 ]
 
 

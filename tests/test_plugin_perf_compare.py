@@ -46,8 +46,8 @@ SEED_PARAGRAPHS = [
     "Juergen Gross's table (means of 5 runs) shows elapsed 66.51 → 57.00 s (-9.51 s, -14.3%), "
     "user 232.93 → 225.47 s (-7.46 s, -3.2%) and system 109.21 → 105.47 s (-3.74 s, -3.4%). "
     "Without the spread of each figure it is not possible to tell whether these differences "
-    "are real or run-to-run noise: could you post the raw timings of every run (or at least "
-    "their standard deviations), and the machine and configuration they were measured on?",
+    "are real or run-to-run noise. Juergen, could you post the raw timings of every run (or at "
+    "least their standard deviations), and the machine and configuration they were measured on?",
     "Elapsed improves by 14.3% while CPU time (user+system) improves by only 3.3% (on average "
     "5.14 → 5.81 CPUs busy), so about the same work was done in less time. That points at "
     "waiting or parallelism rather than cheaper code: was the machine otherwise idle, and how "

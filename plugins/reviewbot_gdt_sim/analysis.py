@@ -156,6 +156,7 @@ def measured_from(source: object, pcpus: int) -> Measured | None:
         pcpus=pcpus,
         source=f"{who}{figure.metric} {values}{unit} ({change.reference} → {change.variant})"
         f"{where}",
+        by=figure.author or "",
     )
 
 

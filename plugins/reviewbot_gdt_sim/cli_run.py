@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviewbot.cli import report_plugin_problems
 from reviewbot.config import load_settings
@@ -127,9 +127,7 @@ def run_gdt_sim(args: argparse.Namespace) -> int:
 
 def _measured(args: argparse.Namespace, loaded: object, pcpus: int) -> tuple[Measured, str]:
     """The measured delta: SPEC's thread's wall time via perf-compare, else the seed's table."""
-    seed = Measured(
-        SEED_MEASUREMENT.delta_wall_s, SEED_MEASUREMENT.elapsed_s, pcpus, SEED_MEASUREMENT.source
-    )
+    seed = replace(SEED_MEASUREMENT, pcpus=pcpus)
     if args.spec is None:
         return seed, "no SPEC given: the measured delta is the seed's table"
     from reviewbot_perf_compare.result import analyse_thread

@@ -155,6 +155,7 @@ class Measured:
     elapsed_s: float
     pcpus: int
     source: str
+    by: str = ""  # who measured it, when known
 
 
 #: gdt-model §6.3: elapsed 66.51 s → 57.00 s on an 8-CPU host.
@@ -163,6 +164,7 @@ SEED_MEASUREMENT = Measured(
     elapsed_s=66.51,
     pcpus=8,
     source="Juergen Gross's table in the seed thread",
+    by="Juergen Gross",
 )
 
 

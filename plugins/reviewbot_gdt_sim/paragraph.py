@@ -110,6 +110,11 @@ def _speedup(result: GdtResult) -> str:
         f"{abs(e.modelled_saving_cpu_s):.2g} CPU·s ({explained}) at the rate of the modelled "
         f"workload, and even at {rate(e.bound_rate)} switches/s on every pCPU only "
         f"{abs(e.bound_cpu_s or 0.0):.1f} CPU·s ({bound}). The speed-up must come from "
-        "elsewhere (code layout, alignment, caches) or from run-to-run noise; could you say "
-        "what else differed between the two builds?"
+        "elsewhere (code layout, alignment, caches) or from run-to-run noise. "
+        f"{_asking(measured.by)} say what else differed between the two builds?"
     )
+
+
+def _asking(measurer: str) -> str:
+    """`Juergen, could you` when the figures' author is known, else `Could you`."""
+    return f"{measurer.split()[0]}, could you" if measurer.strip() else "Could you"

@@ -34,9 +34,10 @@ def _block_paragraph(block: list[Judgement], confidence: float) -> str:
     text = f"{said} show{'s' if kind.endswith(('table', 'output')) else ''} {deltas}."
     if all(not j.judged for j in block):
         counted = "" if first.reference.n else ", how many runs each figure is from"
+        ask = f"{first.author.split()[0]}, could you" if first.author else "Could you"
         text += (
             " Without the spread of each figure it is not possible to tell whether these "
-            "differences are real or run-to-run noise: could you post the raw timings of "
+            f"differences are real or run-to-run noise. {ask} post the raw timings of "
             "every run (or at least their standard deviations)"
             f"{counted}, and the machine and configuration they were measured on?"
         )

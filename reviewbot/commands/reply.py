@@ -77,6 +77,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise SpecError("--tag and --scope belong to --kind ack", "drop them or use --kind ack")
     if args.kind != "thanks" and args.branch:
         raise SpecError("--branch belongs to --kind thanks", "drop it or use --kind thanks")
+    if args.json and args.output == "-":
+        raise SpecError(
+            "--json and -o - would both print on stdout",
+            "write the mail to a file with -o FILE, or drop --json",
+        )
     if args.base and (args.kind != "review" or not args.tree):
         raise SpecError("--base needs --kind review and --tree", "give the tree to apply to")
 
@@ -121,8 +126,8 @@ def _write(args: argparse.Namespace, draft: Draft, data: bytes) -> Path | None:
 
 def _free_name(draft: Draft) -> Path:
     """`re-ctxt-switch-gdt-v1-review.eml` in the current directory (`-2`, `-3` … when taken)."""
-    revision_title = draft.target.patch.patch.subject.title if draft.target.patch else ""
-    slug = short_slug(revision_title or draft.subject.removeprefix("Re: ")) or "series"
+    title = parse_subject(draft.target.message.subject).title
+    slug = short_slug(title) or "series"
     number = f"-p{draft.target.number}" if draft.target.patch is not None else "-cover"
     version = str(parse_subject(draft.target.message.subject).version)
     stem = f"re-{slug}-{version}{number}-{draft.kind}"
@@ -151,7 +156,10 @@ def _summary(draft: Draft, mail: EmailMessage, where: Path, mbox: bool) -> list[
         lines.append(f"send it from your mailer: mutt -f {where}")
     else:
         lines.append(f"wrote the {draft.kind} reply to {where} (template: {draft.template_origin})")
-        lines.append(f"edit it, then send it: git send-email {where}   (or: neomutt -H {where})")
+        lines.append(
+            f"edit it, then send it: git send-email --suppress-cc=self {where}   "
+            f"(or: neomutt -H {where})"
+        )
     return lines
 
 
