@@ -71,8 +71,7 @@ def reply_paragraphs(
 
 @hookspec
 def reply_template(context: CheckContext, kind: str, patch: PatchReview | None) -> str | None:
-    """A template for replies of `kind` (`$placeholders` as in `reply --help`); the first
-    plugin to give one is used unless the user configured their own."""
+    """A reply template for `kind` (`$placeholders`); the user's own template wins over it."""
 
 
 @hookspec

@@ -24,7 +24,7 @@ def quote(lines: Iterable[str]) -> list[str]:
 
 
 def attribution(message: Message, name: str) -> str:
-    """`On Thu, 4 Jul 2019 18:57:32 +0100, Andrew Cooper wrote:` (the date as sent, in the
+    """`On Thu, 04 Jul 2019 18:57:32 +0100, Andrew Cooper wrote:` (the date as sent, in the
     sender's time zone; without a usable Date only `Name wrote:`)."""
     if not message.date or message.sent_at.year <= 1970:
         return f"{name} wrote:"

@@ -54,6 +54,8 @@ def reply_recipients(
                 continue
             real = _unmasked(person, book, mailing_list)
             decided.add(person.address.casefold())
+            if real is None and same_person(person, me, aliases):
+                continue
             if real is None:
                 if not any(same_person(person, seen, aliases) for seen in unresolved):
                     unresolved.append(person)

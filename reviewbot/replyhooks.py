@@ -71,7 +71,7 @@ def plugin_template(
             problems.append(f"plugin {name} failed in reply_template: {outcome.error}")
         elif isinstance(outcome.value, str) and outcome.value.strip():
             return PluginTemplate(name, outcome.value), problems
-        elif outcome.value is not None:
+        elif outcome.value is not None and not isinstance(outcome.value, str):
             problems.append(f"plugin {name} gave {type(outcome.value).__name__}, not a template")
     return None, problems
 
@@ -104,6 +104,10 @@ def plugin_placeholders(
         for key, value in outcome.value.items():
             if not isinstance(key, str) or not is_placeholder_name(key) or key in taken:
                 problems.append(f"plugin {name} may not define the placeholder ${key}")
-            elif key not in values:
+            elif key in values:
+                problems.append(
+                    f"plugin {name} defines ${key}, which an earlier plugin defined: skipped"
+                )
+            else:
                 values[key] = str(value)
     return values, problems

@@ -145,8 +145,11 @@ def append_mbox(path: Path, data: bytes) -> None:
                         f"{path} is not an mbox (it does not start with a From line)",
                         "give --mbox an mbox file, or -o FILE for an .eml",
                     )
-                out.seek(size - 1)
-                separator = b"" if out.read(1) == b"\n" else b"\n"
+                out.seek(max(size - 2, 0))
+                ending = out.read(2)
+                separator = (
+                    b"" if ending == b"\n\n" else b"\n" if ending.endswith(b"\n") else b"\n\n"
+                )
                 out.seek(0, os.SEEK_END)
             else:
                 separator = b""

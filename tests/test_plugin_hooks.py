@@ -6,7 +6,8 @@ import asyncio
 import inspect
 import re
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,21 @@ from reviewbot.attribution import PatchReview
 from reviewbot.checkcontext import CheckContext
 from reviewbot.cli import main
 from reviewbot.config import load_settings
+from reviewbot.errors import ConfigError
 from reviewbot.extensions import PanelSpec, SettingSpec
 from reviewbot.findings import Finding, Severity
 from reviewbot.hookspecs import hookimpl
+from reviewbot.identity import Person
 from reviewbot.pluginmanager import PluginHost
-from reviewbot.replyhooks import ReplyParagraph, reply_paragraphs
+from reviewbot.replydraft import ReplyRequest, draft_reply
+from reviewbot.replyhooks import (
+    PluginTemplate,
+    ReplyParagraph,
+    plugin_placeholders,
+    plugin_template,
+    reply_paragraphs,
+)
+from reviewbot.replytemplate import PLACEHOLDERS
 from reviewbot.runchecks import run_checks
 from tests.support.checking import SEED_ID, context_for, host_with, thread_from
 
@@ -315,6 +326,198 @@ def test_hook_reply_paragraphs() -> None:
     assert reply_paragraphs(host, context, "thanks", None)[0] == []
     with pytest.raises(ValueError, match="reply kind 'rant'"):
         reply_paragraphs(host, context, "rant", None)
+
+
+# --- reply_template ----------------------------------------------------------------------------
+
+RITA = Person("Rita Reviewer", "rita@example.org")
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+SEED_QUOTE = (
+    "On Thu, 04 Jul 2019 18:57:32 +0100, Andrew Cooper wrote:\n"
+    "> write_full_gdt_ptes() has a latent bug.  Using virt_to_mfn() and iterating\n"
+    "> with (mfn + i) is wrong, because of PDX compression.  The context switch path\n"
+    "> only functions correctly because NR_RESERVED_GDT_PAGES is 1.\n"
+)
+
+
+def _plugin_lines(warnings: tuple[str, ...]) -> list[str]:
+    """A draft's warnings about plugins (its other notes left out)."""
+    return [line for line in warnings if line.startswith("plugin ")]
+
+
+class _Templater:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @hookimpl
+    def reply_template(self, kind: str, patch: PatchReview | None) -> str | None:
+        if kind != "review":
+            return None
+        where = f"patch {patch.patch.index}" if patch is not None else "the cover letter"
+        return f"$attribution\n$quoted\n\nTemplate of {self.name} for {where}.\n\n$signature\n"
+
+
+class _BrokenTemplater:
+    @hookimpl
+    def reply_template(self) -> str:
+        raise RuntimeError("no template")
+
+
+class _NumberTemplater:
+    @hookimpl
+    def reply_template(self) -> object:
+        return 42
+
+
+class _UnknownTemplater:
+    @hookimpl
+    def reply_template(self) -> str:
+        return "$quoted\n$nowhere\n"
+
+
+def test_hook_reply_template(tmp_path: Path) -> None:
+    host = PluginHost()
+    host.register(_BrokenTemplater(), "broken")
+    host.register(_NumberTemplater(), "number")
+    host.register(_Templater("first"), "first")
+    host.register(_Templater("second"), "second")
+    context = context_for(thread_from("seed-gdt.mbox", SEED_ID), host=host)
+    patch = context.review.patches[0]
+    given, problems = plugin_template(host, context, "review", patch)
+    assert given == PluginTemplate(
+        "first", "$attribution\n$quoted\n\nTemplate of first for patch 1.\n\n$signature\n"
+    )
+    assert len(problems) == 2
+    assert problems[0].startswith(
+        "plugin broken failed in reply_template: RuntimeError: no template (test_plugin_hooks.py:"
+    )
+    assert problems[1] == "plugin number gave int, not a template"
+    assert plugin_template(host, context, "ack", None)[0] is None  # nobody has one for acks
+
+    # draft_reply fills the first plugin's template and passes the problems on.
+    draft = draft_reply(host, context, ReplyRequest(), RITA, now=NOW)
+    assert draft.body == SEED_QUOTE + "\nTemplate of first for patch 1.\n\nRita\n"
+    assert draft.template_origin == "plugin first"
+    assert _plugin_lines(draft.warnings) == problems
+
+    # --template and the reply.template_review setting win over any plugin.
+    mine = tmp_path / "mine.txt"
+    mine.write_text("$attribution\n$quoted\n\nMine, $author_first_name.\n\n$signature\n")
+    draft = draft_reply(host, context, ReplyRequest(template=mine), RITA, now=NOW)
+    assert draft.body == SEED_QUOTE + "\nMine, Andrew.\n\nRita\n"
+    assert (draft.template_origin, _plugin_lines(draft.warnings)) == (str(mine), [])
+    configured = context_for(
+        thread_from("seed-gdt.mbox", SEED_ID),
+        host=host,
+        overrides=[f"reply.template_review={mine}"],
+    )
+    draft = draft_reply(host, configured, ReplyRequest(), RITA, now=NOW)
+    assert draft.body == SEED_QUOTE + "\nMine, Andrew.\n\nRita\n"
+    assert (draft.template_origin, _plugin_lines(draft.warnings)) == (str(mine), [])
+
+    # A plugin's template naming an unknown placeholder is refused like the user's own.
+    host.unregister("first")
+    host.unregister("second")
+    host.register(_UnknownTemplater(), "careless")
+    with pytest.raises(ConfigError) as caught:
+        draft_reply(host, context, ReplyRequest(), RITA, now=NOW)
+    assert caught.value.message == (
+        "the reply template from plugin careless uses unknown placeholder $nowhere"
+    )
+
+
+# --- reply_placeholders ------------------------------------------------------------------------
+
+
+class _Placeholders:
+    def __init__(self, values: object) -> None:
+        self.values = values
+
+    @hookimpl
+    def reply_placeholders(self, kind: str, patch: PatchReview | None) -> object:
+        if callable(self.values):
+            return self.values(kind, patch)
+        return self.values
+
+
+class _BrokenPlaceholders:
+    @hookimpl
+    def reply_placeholders(self, context: CheckContext) -> Mapping[str, str]:
+        raise ValueError("no values")
+
+
+class _CITemplater:
+    @hookimpl
+    def reply_template(self) -> str:
+        return "$attribution\n$quoted\n\nCI: $ci_status ($flight, $kind).\n\n$signature\n"
+
+
+def test_hook_reply_placeholders(tmp_path: Path) -> None:
+    host = PluginHost()
+    host.register(
+        _Placeholders(
+            lambda kind, patch: {
+                "ci_status": f"passed for patch {patch.patch.index}" if patch else "passed",
+                "quoted": "a built-in name",
+                "bad-name": "not a name",
+                "kind": "shadowing",
+            }
+        ),
+        "ci",
+    )
+    host.register(_BrokenPlaceholders(), "broken")
+    host.register(_Placeholders(["not", "a", "mapping"]), "listy")
+    host.register(_Placeholders(None), "silent")
+    host.register(_Placeholders({"ci_status": "failed", "flight": 12345}), "later")
+    context = context_for(thread_from("seed-gdt.mbox", SEED_ID), host=host)
+    patch = context.review.patches[0]
+    values, problems = plugin_placeholders(host, context, "review", patch, reserved=PLACEHOLDERS)
+    assert values == {"ci_status": "passed for patch 1", "flight": "12345"}  # the first wins
+    assert problems[:3] == [
+        "plugin ci may not define the placeholder $quoted",
+        "plugin ci may not define the placeholder $bad-name",
+        "plugin ci may not define the placeholder $kind",
+    ]
+    assert problems[3].startswith(
+        "plugin broken failed in reply_placeholders: ValueError: no values (test_plugin_hooks.py:"
+    )
+    assert problems[4:] == [
+        "plugin listy gave list, not a mapping",
+        "plugin later defines $ci_status, which an earlier plugin defined: skipped",
+    ]
+    assert plugin_placeholders(host, context, "ack", None, reserved=())[0] == {
+        "ci_status": "passed",
+        "quoted": "a built-in name",  # reserved only by the caller
+        "kind": "shadowing",
+        "flight": "12345",
+    }
+
+    # draft_reply: a plugin's placeholder in a plugin's template and in the user's own; the
+    # built-in $quoted and $kind are not shadowed.
+    host.register(_CITemplater(), "ci-template")
+    draft = draft_reply(host, context, ReplyRequest(), RITA, now=NOW)
+    assert draft.body == SEED_QUOTE + "\nCI: passed for patch 1 (12345, review).\n\nRita\n"
+    assert draft.template_origin == "plugin ci-template"
+    assert _plugin_lines(draft.warnings) == problems
+    mine = tmp_path / "mine.txt"
+    mine.write_text("$quoted\n\n$$ flight $flight: $ci_status\n")
+    draft = draft_reply(host, context, ReplyRequest(template=mine), RITA, now=NOW)
+    assert draft.body == SEED_QUOTE.partition("\n")[2] + "\n$ flight 12345: passed for patch 1\n"
+
+    # Without the plugins, their names are unknown placeholders again.
+    with pytest.raises(ConfigError, match=r"uses unknown placeholders \$ci_status, \$flight$"):
+        draft_reply(PluginHost(), context, ReplyRequest(template=mine), RITA, now=NOW)
+
+
+def test_a_placeholder_an_earlier_plugin_defined_is_reported() -> None:
+    host = host_with(
+        (_Placeholders({"ci_status": "passed"}), "ci"),
+        (_Placeholders({"ci_status": "failed"}), "later"),
+    )
+    context = context_for(thread_from("seed-gdt.mbox", SEED_ID), host=host)
+    values, problems = plugin_placeholders(host, context, "review", None, reserved=PLACEHOLDERS)
+    assert values == {"ci_status": "passed"}
+    assert problems == ["plugin later defines $ci_status, which an earlier plugin defined: skipped"]
 
 
 def test_example_plugin_module_uses_every_hook() -> None:
