@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewbot.attribution import PatchReview
@@ -20,6 +20,25 @@ class ReplyParagraph:
     text: str
 
 
+def _answers(
+    host: PluginHost,
+    hook: str,
+    context: CheckContext,
+    kind: str,
+    patch: PatchReview | None,
+    problems: list[str],
+    plugins: Sequence[str] | None = None,
+) -> Iterator[tuple[str, object]]:
+    """(plugin, value) for each plugin whose `hook` answered; a failure becomes a problem line."""
+    arguments = {"context": context, "kind": kind, "patch": patch}
+    for name in plugins if plugins is not None else host.implementers(hook):
+        outcome = host.call(hook, name, arguments, context.settings.plugins_timeout)
+        if outcome.error:
+            problems.append(f"plugin {name} failed in {hook}: {outcome.error}")
+        elif outcome.value is not None:
+            yield name, outcome.value
+
+
 def reply_paragraphs(
     host: PluginHost,
     context: CheckContext,
@@ -32,15 +51,7 @@ def reply_paragraphs(
         raise ValueError(f"reply kind {kind!r} is not one of {REPLY_KINDS}")
     paragraphs: list[ReplyParagraph] = []
     problems: list[str] = []
-    arguments = {"context": context, "kind": kind, "patch": patch}
-    for name in plugins if plugins is not None else host.implementers("reply_paragraphs"):
-        outcome = host.call("reply_paragraphs", name, arguments, context.settings.plugins_timeout)
-        if outcome.error:
-            problems.append(f"plugin {name} failed in reply_paragraphs: {outcome.error}")
-            continue
-        texts = outcome.value
-        if texts is None:
-            continue
+    for name, texts in _answers(host, "reply_paragraphs", context, kind, patch, problems, plugins):
         if isinstance(texts, str) or not isinstance(texts, Iterable):
             problems.append(f"plugin {name} gave {type(texts).__name__}, not paragraphs")
             continue
@@ -64,15 +75,11 @@ def plugin_template(
     """The first template a plugin gives for `kind` (load order), and one problem line per
     plugin that failed or gave something that is not text."""
     problems: list[str] = []
-    arguments = {"context": context, "kind": kind, "patch": patch}
-    for name in host.implementers("reply_template"):
-        outcome = host.call("reply_template", name, arguments, context.settings.plugins_timeout)
-        if outcome.error:
-            problems.append(f"plugin {name} failed in reply_template: {outcome.error}")
-        elif isinstance(outcome.value, str) and outcome.value.strip():
-            return PluginTemplate(name, outcome.value), problems
-        elif outcome.value is not None and not isinstance(outcome.value, str):
-            problems.append(f"plugin {name} gave {type(outcome.value).__name__}, not a template")
+    for name, text in _answers(host, "reply_template", context, kind, patch, problems):
+        if isinstance(text, str) and text.strip():
+            return PluginTemplate(name, text), problems
+        if not isinstance(text, str):
+            problems.append(f"plugin {name} gave {type(text).__name__}, not a template")
     return None, problems
 
 
@@ -90,18 +97,11 @@ def plugin_placeholders(
     taken = set(reserved)
     values: dict[str, str] = {}
     problems: list[str] = []
-    arguments = {"context": context, "kind": kind, "patch": patch}
-    for name in host.implementers("reply_placeholders"):
-        outcome = host.call("reply_placeholders", name, arguments, context.settings.plugins_timeout)
-        if outcome.error:
-            problems.append(f"plugin {name} failed in reply_placeholders: {outcome.error}")
+    for name, given in _answers(host, "reply_placeholders", context, kind, patch, problems):
+        if not isinstance(given, Mapping):
+            problems.append(f"plugin {name} gave {type(given).__name__}, not a mapping")
             continue
-        if outcome.value is None:
-            continue
-        if not isinstance(outcome.value, Mapping):
-            problems.append(f"plugin {name} gave {type(outcome.value).__name__}, not a mapping")
-            continue
-        for key, value in outcome.value.items():
+        for key, value in given.items():
             if not isinstance(key, str) or not is_placeholder_name(key) or key in taken:
                 problems.append(f"plugin {name} may not define the placeholder ${key}")
             elif key in values:
