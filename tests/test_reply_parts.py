@@ -23,7 +23,15 @@ from reviewbot.models import Message
 from reviewbot.patchbody import parse_patch_body
 from reviewbot.people import sender_of
 from reviewbot.pluginmanager import PluginHost
-from reviewbot.quoting import attribution, first_paragraph, prose_of, quote, unmask, wrap
+from reviewbot.quoting import (
+    attribution,
+    first_paragraph,
+    prose_of,
+    quote,
+    unmask,
+    without_salutations,
+    wrap,
+)
 from reviewbot.recipients import Recipients, reply_recipients
 from reviewbot.replydraft import Draft, ReplyRequest, draft_reply
 from reviewbot.replymail import OutputError, append_mbox, parse_mail, render_mail, write_eml
@@ -1082,3 +1090,27 @@ def test_a_review_draft_without_findings_quotes_the_first_paragraph() -> None:
         "\n"
         "Rita\n"
     )
+
+
+def test_the_readme_documents_every_placeholder() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| `$")]
+    assert rows == [f"| `${name}` | {text} |" for name, text in PLACEHOLDERS.items()]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        (["Hello,", "", "Text.", "", "Thanks, Roger."], ["Text."]),
+        (["Hi all,", "", "Text.", "More.", "", "Regards,", "Jan"], ["Text.", "More."]),
+        (["Text.", "", "Roger"], ["Text."]),
+        # a closing paragraph that says something is kept, and so is a lone sign-off
+        (["Text.", "", "Patch 3 is new in v2."], ["Text.", "", "Patch 3 is new in v2."]),
+        (["Thanks, Roger."], ["Thanks, Roger."]),
+        (["Text.", "", "Thanks to Sander for", "reporting the crash.", "Roger"], None),
+    ],
+)
+def test_without_salutations_trims_greeting_and_sign_off(
+    lines: list[str], kept: list[str] | None
+) -> None:
+    assert without_salutations(lines, "Roger") == (lines if kept is None else kept)
