@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewbot.errors import SpecError
-from reviewbot.identity import Aliases, Person, fits_mask, name_key, parse_person
+from reviewbot.identity import MASKED, Aliases, Person, fits_mask, name_key, parse_person
 
 TRUST_ORDER: tuple[str, ...] = (
     "thread-from",
@@ -126,6 +126,23 @@ class AddressBook:
         domain = chosen.address.rpartition("@")[2]
         person = Person(chosen.name or masked.name, f"{masked.address.rpartition('@')[0]}@{domain}")
         return Resolution(masked, person, TRUST_ORDER[best[0].trust])
+
+    def unmask(self, person: Person) -> Person | None:
+        """`person` with the real address (the name as written, else the known one); None when
+        the address is masked and nothing recovers it."""
+        if not person.masked:
+            return person
+        resolved = self.resolve(person).person
+        return None if resolved is None else Person(person.name or resolved.name, resolved.address)
+
+    def unmask_text(self, text: str) -> str:
+        """Masked addresses in free text replaced where the book recovers them."""
+
+        def recovered(match: re.Match[str]) -> str:
+            person = self.resolve(Person("", match.group(0))).person
+            return person.address if person is not None else match.group(0)
+
+        return MASKED.sub(recovered, text)
 
     def aliases(self) -> Aliases:
         """Addresses known to be one person's: equal full names (two words at least) and the

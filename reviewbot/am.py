@@ -14,7 +14,6 @@ from email.utils import formataddr
 
 from reviewbot.addressbook import AddressBook
 from reviewbot.attribution import PatchReview, Review
-from reviewbot.identity import MASKED, Person
 from reviewbot.mail import POLICY, as_bytes
 from reviewbot.models import Message
 from reviewbot.people import sender_of
@@ -53,10 +52,7 @@ def _author(message: Message, book: AddressBook) -> str:
     person = sender_of(message)
     if person is None:
         return message.from_
-    if person.masked:
-        resolved = book.resolve(person).person
-        if resolved is not None:
-            person = Person(person.name, resolved.address)
+    person = book.unmask(person) or person
     return formataddr((person.name, person.address))
 
 
@@ -77,7 +73,7 @@ def am_body(review: PatchReview, book: AddressBook, diff: str | None = None) -> 
         added = ["", *added]
     lines[last + 1 : last + 1] = added
     head, sent_diff = _split_at_diff(rest)
-    return "\n".join(lines) + _unmask_text(head, book) + (sent_diff if diff is None else diff)
+    return "\n".join(lines) + book.unmask_text(head) + (sent_diff if diff is None else diff)
 
 
 def _split_at_diff(text: str) -> tuple[str, str]:
@@ -85,13 +81,3 @@ def _split_at_diff(text: str) -> tuple[str, str]:
     if found is None:
         return text, ""
     return text[: found.start()], text[found.start() :]
-
-
-def _unmask_text(text: str, book: AddressBook) -> str:
-    """Masked addresses in notes (`CC:` lines) replaced where the address book knows them."""
-
-    def unmask(match: re.Match[str]) -> str:
-        resolved = book.resolve(Person("", match.group(0))).person
-        return resolved.address if resolved is not None else match.group(0)
-
-    return MASKED.sub(unmask, text)

@@ -99,12 +99,7 @@ class CheckContext:
         return self._unmasked(sender_of(patch.patch.message))
 
     def _unmasked(self, person: Person | None) -> Person | None:
-        if person is None or not person.masked:
-            return person
-        resolved = self.book.resolve(person).person
-        if resolved is None:
-            return person
-        return Person(person.name or resolved.name, resolved.address)
+        return None if person is None else self.book.unmask(person) or person
 
     def setting(self, key: str) -> object:
         """A setting by its dotted key (`hygiene.max_line_length`, `http.timeout`)."""

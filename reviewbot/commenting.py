@@ -111,7 +111,7 @@ def _sections(body: PatchBody) -> list[_Section]:
 
 def _file_section(file: FileDiff) -> _Section:
     names = [line for line in file.header if line.startswith(("--- ", "+++ "))]
-    header = names or [line for line in file.header[:1]]
+    header = names or list(file.header[:1])
     blocks = []
     for hunk in file.hunks:
         block = _Block([hunk.header], [])
@@ -124,5 +124,4 @@ def _file_section(file: FileDiff) -> _Section:
             if not line.newline:
                 block.lines.append("\\ No newline at end of file")
         blocks.append(block)
-    path = file.new_path if file.new_path is not None else None
-    return _Section(header, blocks, path)
+    return _Section(header, blocks, file.new_path)

@@ -7,8 +7,6 @@ import textwrap
 from collections.abc import Iterable
 from email.utils import format_datetime
 
-from reviewbot.addressbook import AddressBook
-from reviewbot.identity import MASKED, Person
 from reviewbot.models import Message
 
 _SIGN_OFF = re.compile(
@@ -49,16 +47,6 @@ def wrap(text: str, width: int) -> list[str]:
             break_on_hyphens=False,
         ) or [""]
     return lines
-
-
-def unmask(text: str, book: AddressBook) -> str:
-    """Masked addresses in quoted text replaced where the address book recovers them."""
-
-    def recovered(match: re.Match[str]) -> str:
-        person = book.resolve(Person("", match.group(0))).person
-        return person.address if person is not None else match.group(0)
-
-    return MASKED.sub(recovered, text)
 
 
 def prose_of(message_text: str) -> list[str]:

@@ -99,5 +99,4 @@ def _unmasked(person: Person, book: AddressBook, mailing_list: Person | None) ->
         return person
     if mailing_list is not None and fits_mask(person.address, mailing_list.address):
         return Person(person.name or mailing_list.name, mailing_list.address)
-    resolved = book.resolve(person).person
-    return None if resolved is None else Person(person.name or resolved.name, resolved.address)
+    return book.unmask(person)

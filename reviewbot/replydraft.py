@@ -8,9 +8,10 @@ mail (see `replymail`); the TUI edits `Draft.body` and makes the mail from its o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from string import Template
 
 from reviewbot.appliedcommits import Landing, find_applied
 from reviewbot.apply import default_branch
@@ -26,7 +27,6 @@ from reviewbot.quoting import (
     first_paragraph,
     prose_of,
     quote,
-    unmask,
     without_salutations,
     wrap,
 )
@@ -80,7 +80,6 @@ class Draft:
     template_origin: str
     date: datetime
     warnings: tuple[str, ...] = ()
-    landing: Landing | None = field(default=None, repr=False)
 
     @property
     def in_reply_to(self) -> str:
@@ -110,7 +109,6 @@ def draft_reply(
     values["paragraphs"] = "\n\n".join(
         "\n".join(wrap(p.text, settings.reply_width)) for p in paragraphs
     )
-    landing = None
     notes: list[str] = []
     if request.kind == "review":
         talking = {p.plugin for p in paragraphs}
@@ -123,11 +121,11 @@ def draft_reply(
                 "paragraph for your own words"
             )
     elif request.kind == "ack":
-        values.update(_ack_values(context, target, me, request))
-        notes += _already_given(context, target, me, values["tag"].partition(":")[0])
+        tag = _ack_tag(request.tag)
+        values.update(_ack_values(context, target, me, tag, request.scope))
+        notes += _already_given(context, target, me, tag)
     else:
-        landing = _landing(context, request)
-        values.update(_thanks_values(context, target, landing))
+        values.update(_thanks_values(context, target, _landing(context, request)))
     extra, more_problems = plugin_placeholders(
         host, context, request.kind, target.patch, reserved=values
     )
@@ -141,7 +139,7 @@ def draft_reply(
         target=target,
         sender=me,
         recipients=recipients,
-        subject=reply_subject(target.message.subject),
+        subject=values["subject"],
         references=_references(context, target),
         body=body,
         template_origin=origin,
@@ -153,7 +151,6 @@ def draft_reply(
             *template_problems,
             *recipients.warnings(),
         ),
-        landing=landing,
     )
 
 
@@ -182,9 +179,7 @@ def _common_values(context: CheckContext, target: ReplyTarget, me: Person) -> di
 def _author(context: CheckContext, target: ReplyTarget) -> Person:
     """Who wrote the mail replied to (a masked address recovered where possible)."""
     author = sender_of(target.message) or Person(target.message.author, "")
-    if author.masked:
-        author = context.book.resolve(author).person or author
-    return author
+    return context.book.unmask(author) or author
 
 
 def _review_values(
@@ -225,7 +220,7 @@ def _review_values(
     else:
         quoted = "\n".join(quote(first_paragraph(prose_of(target.body.message))))
     values = {
-        "quoted": unmask(quoted, context.book),
+        "quoted": context.book.unmask_text(quoted),
         "remarks": "\n\n".join("\n".join(wrap(f.message, settings.reply_width)) for f in remarks),
     }
     return values, bool(placed_lines or remarks)
@@ -261,23 +256,28 @@ def _also(lines: list[int]) -> str:
     return f"the same goes for lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
 
 
-def _ack_values(
-    context: CheckContext, target: ReplyTarget, me: Person, request: ReplyRequest
-) -> dict[str, str]:
-    """`quoted`: the commit message or cover letter; `tag`: the trailer with its scope."""
-    name = ACK_TAGS.get(request.tag.strip().casefold())
+def _ack_tag(written: str) -> str:
+    """The trailer name `--tag` means (`acked` -> `Acked-by`); SpecError for anything else."""
+    name = ACK_TAGS.get(written.strip().casefold())
     if name is None:
         raise SpecError(
-            f"--tag {request.tag!r} is not a trailer an ack gives",
+            f"--tag {written!r} is not a trailer an ack gives",
             "use Reviewed-by, Acked-by or Tested-by",
         )
-    scope = request.scope.strip().lstrip("#").strip()
+    return name
+
+
+def _ack_values(
+    context: CheckContext, target: ReplyTarget, me: Person, name: str, scope: str
+) -> dict[str, str]:
+    """`quoted`: the commit message or cover letter; `tag`: the trailer with its scope."""
+    scope = scope.strip().lstrip("#").strip()
     tag = f"{name}: {me}" + (f" # {scope}" if scope else "")
     prose = prose_of(target.body.message)
     if target.patch is None:
         prose = without_salutations(prose, first_name(_author(context, target)))
     quoted = "\n".join(quote(prose))
-    return {"quoted": unmask(quoted, context.book), "tag": tag}
+    return {"quoted": context.book.unmask_text(quoted), "tag": tag}
 
 
 def _already_given(context: CheckContext, target: ReplyTarget, me: Person, name: str) -> list[str]:
@@ -314,7 +314,7 @@ def _thanks_values(context: CheckContext, target: ReplyTarget, landing: Landing)
     missing = [f"  {number}/{total} {title}" for number, title in landing.missing]
     quoted = "\n".join(quote(first_paragraph(prose_of(target.body.message))))
     return {
-        "quoted": unmask(quoted, context.book),
+        "quoted": context.book.unmask_text(quoted),
         "commits": "\n".join(f"  {c.short()}" for c in landing.commits),
         "missing": f"Not on {landing.branch}:\n" + "\n".join(missing) if missing else "",
         "branch": landing.branch,
@@ -346,8 +346,6 @@ def _template(
 def _signature(configured: str, values: dict[str, str], me: Person) -> str:
     """`reply.signature` with its placeholders filled (`\\n` as a new line), else the first
     name."""
-    from string import Template
-
     if not configured.strip():
         return first_name(me)
     return Template(configured.replace("\\n", "\n")).safe_substitute(values)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reviewbot.attribution import PatchReview
 from reviewbot.checkcontext import CheckContext
 from reviewbot.pluginmanager import PluginHost
+from reviewbot.replytemplate import is_placeholder_name
 
 REPLY_KINDS = ("review", "ack", "thanks")
 
@@ -92,8 +93,6 @@ def plugin_placeholders(
 ) -> tuple[dict[str, str], list[str]]:
     """The placeholders plugins add (the first plugin wins a name), and one problem line per
     plugin that failed, gave no mapping, or named a placeholder it may not."""
-    from reviewbot.replytemplate import is_placeholder_name
-
     taken = set(reserved)
     values: dict[str, str] = {}
     problems: list[str] = []

@@ -30,7 +30,6 @@ from reviewbot.replydraft import Draft
 #: How drafts are read back (tests, `--json`, the TUI).
 MAIL_POLICY = email.policy.default.clone(linesep="\n")
 _MAX_8BIT_LINE = 998
-_FOLD_AT = 78
 
 
 class OutputError(ReviewbotError):
@@ -81,19 +80,8 @@ def _addresses(people: Iterable[Person]) -> str:
 
 def _unstructured(text: str) -> str:
     """A Subject: encoded words when it is not ASCII, folded at spaces when it is long."""
-    if not text.isascii():
-        return Header(text, "utf-8", header_name="Subject").encode(linesep="\n")
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        width = len("Subject: ") if not lines else 1
-        if current and width + len(current) + 1 + len(word) > _FOLD_AT:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    lines.append(current)
-    return "\n ".join(lines)
+    charset = "us-ascii" if text.isascii() else "utf-8"
+    return Header(text, charset, header_name="Subject").encode(linesep="\n")
 
 
 def write_eml(path: Path, data: bytes, *, force: bool = False) -> None:

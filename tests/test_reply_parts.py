@@ -28,7 +28,6 @@ from reviewbot.quoting import (
     first_paragraph,
     prose_of,
     quote,
-    unmask,
     without_salutations,
     wrap,
 )
@@ -420,7 +419,7 @@ def test_unmask_replaces_what_the_book_recovers() -> None:
     book = AddressBook()
     book.add(Person("Juergen Gross", "jgross@suse.com"), "tree-maintainers")
     text = "Reported-by: Juergen Gross <jgross@xxxxxxxx>\nCc: nobody@xxxxxxx\n"
-    assert unmask(text, book) == (
+    assert book.unmask_text(text) == (
         "Reported-by: Juergen Gross <jgross@suse.com>\nCc: nobody@xxxxxxx\n"
     )
 

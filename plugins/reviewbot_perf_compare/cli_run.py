@@ -14,11 +14,9 @@ import json
 import os
 import platform
 import resource
-import signal
 import sys
 import time
 from pathlib import Path
-from types import FrameType
 
 from reviewbot.apply import CONFLICT, ApplyResult
 from reviewbot.checksession import check_context
@@ -26,6 +24,7 @@ from reviewbot.cli import report_plugin_problems
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
 from reviewbot.errors import ReviewbotError, SpecError, TreeError
+from reviewbot.interrupts import sigterm_as_interrupt
 from reviewbot.paths import store_file
 from reviewbot.pluginmanager import current_host
 from reviewbot.progress import progress_for
@@ -86,9 +85,8 @@ def run_measure(args: argparse.Namespace) -> int:
         "rss_floor_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     progress = progress_for("measuring", quiet=args.quiet or args.json)
-    with Store.open(store_file()) as store:
+    with Store.open(store_file()) as store, sigterm_as_interrupt():
         log = RunLog(store, thread.root, header)
         status = COMPLETE
         try:
@@ -104,7 +102,6 @@ def run_measure(args: argparse.Namespace) -> int:
             raise
         finally:
             progress.close()
-            signal.signal(signal.SIGTERM, previous)
         log.finish(status)
         stored = stored_run(store, log.key)
     return _report(stored, confidence, args.json)
@@ -149,7 +146,3 @@ def _report(run: StoredRun, confidence: float, as_json: bool) -> int:
         )
         return 130
     return 0
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
 
 from reviewbot.apply import ApplyRequest, apply_review
 from reviewbot.checksession import review_of
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
+from reviewbot.interrupts import sigterm_as_interrupt
 from reviewbot.render_apply import apply_json_text, apply_lines
 from reviewbot.subject import Version
 from reviewbot.tree import committer_for, open_tree
@@ -32,9 +31,9 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         window_days=settings.apply_base_window_days,
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        applied = apply_review(review, book, tree, request, committer)
+        with sigterm_as_interrupt():
+            applied = apply_review(review, book, tree, request, committer)
     except KeyboardInterrupt:
         print(
             "reviewbot: interrupted; the temporary worktree and the lock were removed "
@@ -42,8 +41,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if args.json:
         print(apply_json_text(applied))
     else:
@@ -51,7 +48,3 @@ def run(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"reviewbot: warning: {warning}", file=sys.stderr)
     return 0 if applied.complete and not result.warnings else 1
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
 
 from reviewbot.apply import CONFLICT
 from reviewbot.checkcontext import CheckContext
@@ -17,6 +15,7 @@ from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
 from reviewbot.errors import SpecError
 from reviewbot.findings import Finding, Severity, ordered, worst
+from reviewbot.interrupts import sigterm_as_interrupt
 from reviewbot.pluginmanager import current_host
 from reviewbot.render_check import check_json_text, check_lines
 from reviewbot.runchecks import CheckReport, run_checks, select_plugins
@@ -35,20 +34,18 @@ def run(args: argparse.Namespace) -> int:
     tree = open_tree(Path(args.tree)) if args.tree else None
     version = Version.parse(args.version) if args.version else None
     result, known = fetch_thread(args)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        context = check_context(
-            result.thread, known, settings, version=version, tree=tree, base=args.base
-        )
-        report = _with_apply_findings(run_checks(host, context, plugins), context)
+        with sigterm_as_interrupt():
+            context = check_context(
+                result.thread, known, settings, version=version, tree=tree, base=args.base
+            )
+            report = _with_apply_findings(run_checks(host, context, plugins), context)
     except KeyboardInterrupt:
         print(
             "reviewbot: interrupted; no branch was made and the temporary worktree is gone",
             file=sys.stderr,
         )
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     report_plugin_problems(host)
     if args.json:
         print(check_json_text(report, context))
@@ -80,7 +77,3 @@ def _with_apply_findings(report: CheckReport, context: CheckContext) -> CheckRep
     if not extra:
         return report
     return replace(report, findings=tuple(ordered([*report.findings, *extra])))
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from email.message import EmailMessage
 from pathlib import Path
-from types import FrameType
 
 from reviewbot.addressbook import AddressBook
 from reviewbot.checkcontext import CheckContext
@@ -18,6 +16,7 @@ from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import Settings, load_settings
 from reviewbot.errors import SpecError
 from reviewbot.findings import Finding
+from reviewbot.interrupts import sigterm_as_interrupt
 from reviewbot.naming import short_slug
 from reviewbot.pluginmanager import PluginHost, current_host
 from reviewbot.replydraft import Draft, ReplyRequest, draft_reply
@@ -49,15 +48,13 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError(f"--template {request.template} is not a file", "give a template file")
     version = Version.parse(args.version) if args.version else None
     result, known = fetch_thread(args)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        context, findings = _context(host, settings, args, result.thread, known, version, tree)
-        draft = draft_reply(host, context, request, me, findings=findings)
+        with sigterm_as_interrupt():
+            context, findings = _context(host, settings, args, result.thread, known, version, tree)
+            draft = draft_reply(host, context, request, me, findings=findings)
     except KeyboardInterrupt:
         print("reviewbot: interrupted; no draft was written", file=sys.stderr)
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     report_plugin_problems(host)
     data = render_mail(draft)
     mail = parse_mail(data)
@@ -183,7 +180,3 @@ def _json(draft: Draft, mail: EmailMessage, where: Path | None) -> dict[str, obj
         "left_out": [str(p) for p in draft.recipients.unresolved],
         "warnings": list(draft.warnings),
     }
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
