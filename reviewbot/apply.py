@@ -30,6 +30,7 @@ from reviewbot.mailtext import body_text
 from reviewbot.models import Message
 from reviewbot.naming import branch_name, short_slug
 from reviewbot.patchbody import INDEX_LINE, FileChange, parse_patch_body
+from reviewbot.progress import Progress, SilentProgress
 from reviewbot.reanchor import reanchor
 from reviewbot.tree import Committer, Tree
 from reviewbot.treelock import tree_lock
@@ -132,14 +133,21 @@ def apply_review(
     tree: Tree,
     request: ApplyRequest,
     committer: Committer,
+    progress: Progress | None = None,
 ) -> ApplyResult:
-    """Apply the reviewed version to `tree` on a new branch and report every patch."""
+    """Apply the reviewed version to `tree` on a new branch and report every patch.
+
+    `progress` sees the base chosen and the patches applied; a cancellable one that raises
+    leaves no branch and no worktree behind.
+    """
+    steps = progress or SilentProgress()
     revision = review.revision
     if not revision.patches:
         raise TreeError("the series has no patches to apply", "pick another version with -v")
     items = [_Item(p, as_bytes(am_message(p, book)), _files_of(p)) for p in review.patches]
     name = request.branch or default_branch(review)
     notes = [n for n in [committer.note()] if n]
+    steps.add_total(len(items) + 1)
     with tree_lock(tree.common_dir, f"applying {name}"):
         replaced = _check_branch(tree, name, request.force) if request.make_branch else None
         base = choose_base(
@@ -150,12 +158,14 @@ def apply_review(
             sent_at=_earliest(review),
             window_days=request.window_days,
         )
+        steps.advance()
         paths = _touched_paths([change for item in items for change in item.files])
         with temporary_worktree(
             tree, base.commit, paths, committer.environment(), short_slug(revision.title)
         ) as worktree:
             session = _Session(worktree, book)
             session.run(items)
+            steps.advance(len(items))
             head = worktree.git.out("rev-parse", "HEAD")
             outcomes = _outcomes(items, revision.missing, review)
             if any(o.status == CONFLICT for o in outcomes):

@@ -12,6 +12,7 @@ from reviewbot.apply import ApplyRequest, apply_review
 from reviewbot.attribution import Review, review_series, thread_address_book
 from reviewbot.checkcontext import CheckContext
 from reviewbot.config import Settings
+from reviewbot.progress import Progress
 from reviewbot.series import build_series
 from reviewbot.subject import Version
 from reviewbot.threads import Thread
@@ -41,6 +42,7 @@ def check_context(
     version: Version | None = None,
     tree: Tree | None = None,
     base: str | None = None,
+    progress: Progress | None = None,
 ) -> CheckContext:
     """The context every check hook of one run gets (the series applied when `tree` is given)."""
     review, book = review_of(thread, known, version, tree)
@@ -50,5 +52,5 @@ def check_context(
             base=base, window_days=settings.apply_base_window_days, make_branch=False
         )
         committer = committer_for(tree, settings.apply_committer)
-        applied = apply_review(review, book, tree, request, committer)
+        applied = apply_review(review, book, tree, request, committer, progress)
     return CheckContext(review=review, book=book, settings=settings, tree=tree, apply=applied)

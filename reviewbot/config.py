@@ -68,6 +68,10 @@ class Settings:
     """A template file for `reply --kind ack`; empty: a plugin's, else the built-in one."""
     reply_template_thanks: str = ""
     """A template file for `reply --kind thanks`; empty: a plugin's, else the built-in one."""
+    tui_theme: str = "textual-dark"
+    """The TUI's colour theme (`textual-dark`, `textual-light` or any Textual theme name)."""
+    tui_keys: str = ""
+    """TUI key remapping: `id=keys` pairs joined by `;`, e.g. `quit=ctrl+q;series=S,3`."""
     plugin_values: Mapping[str, object] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )
@@ -82,7 +86,7 @@ class Settings:
         raise ConfigError(f"unknown setting {key!r}", "see `reviewbot config show`")
 
 
-_CORE_NAMESPACES = frozenset({"http", "fetch", "apply", "plugins", "user", "reply"})
+_CORE_NAMESPACES = frozenset({"http", "fetch", "apply", "plugins", "user", "reply", "tui"})
 
 
 def _key_of(field_name: str) -> str:

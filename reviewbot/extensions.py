@@ -1,4 +1,4 @@
-"""What plugins hand to the `register_*` hooks: settings, CLI commands and TUI panels.
+"""What plugins hand to the `register_*` hooks: settings, CLI commands, TUI panels and jobs.
 
 Nothing here imports Textual: a panel names a function that builds its widget, and only the
 TUI calls it.
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from reviewbot.checkcontext import CheckContext
+    from reviewbot.progress import Progress
 
 SettingValue = str | int | float | bool
 
@@ -90,3 +91,27 @@ class PanelSpec:
 
 
 PANEL_PLACES = frozenset({"review", "patch", "series"})
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Background work the TUI offers on a checked series (for example a benchmark run).
+
+    `run(context, answer, progress)` does the work and returns a one-line summary for the
+    user. `prompt`, when set, is asked first (the answer is passed on; None: nothing is
+    asked and `answer` is ""). Report steps through `progress`: a cancelled job is stopped
+    by the `reviewbot.jobs.Cancelled` that its next report raises. The TUI checks the series
+    again afterwards when `rechecks` is true, so results the job stored are shown.
+    """
+
+    id: str
+    title: str
+    run: Callable[[CheckContext, str, Progress], str]
+    prompt: str | None = None
+    default: str = ""
+    rechecks: bool = True
+    applies: Callable[[CheckContext], bool] | None = None
+
+    def __post_init__(self) -> None:
+        if not _COMMAND.fullmatch(self.id):
+            raise ValueError(f"job id {self.id!r} must be lower-case letters and dashes")

@@ -20,7 +20,7 @@ from reviewbot.store import Resource, Store
 from reviewbot.threads import Thread, thread_of
 
 if TYPE_CHECKING:
-    from reviewbot.http import HttpClient
+    from reviewbot.http import HttpClient, HttpSettings
 
 
 @dataclass
@@ -84,12 +84,11 @@ def _from_store(store: Store, message_id: str) -> Thread:
     return thread_of(store.get_messages(ids), message_id, "the local store")
 
 
-async def _fetch_online(
-    spec: ArchiveSpec | InboxSpec, settings: Settings, store: Store, progress: Progress
-) -> FetchResult:
-    from reviewbot.http import HttpClient, HttpSettings
+def http_settings(settings: Settings) -> HttpSettings:
+    """The HTTP client's knobs from the `http.*` settings."""
+    from reviewbot.http import HttpSettings
 
-    http_settings = HttpSettings(
+    return HttpSettings(
         timeout=settings.http_timeout,
         concurrency=settings.http_concurrency,
         retries=settings.http_retries,
@@ -97,7 +96,14 @@ async def _fetch_online(
         max_response_bytes=settings.http_max_bytes,
         max_decompressed_bytes=settings.http_max_decompressed_bytes,
     )
-    async with HttpClient(http_settings) as client:
+
+
+async def _fetch_online(
+    spec: ArchiveSpec | InboxSpec, settings: Settings, store: Store, progress: Progress
+) -> FetchResult:
+    from reviewbot.http import HttpClient
+
+    async with HttpClient(http_settings(settings)) as client:
         if isinstance(spec, ArchiveSpec):
             return await _fetch_archive(spec, settings, store, client, progress)
         return await _fetch_inbox(spec, settings, store, client)

@@ -15,7 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     from reviewbot.attribution import PatchReview
     from reviewbot.checkcontext import CheckContext
-    from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
+    from reviewbot.extensions import CommandSpec, JobSpec, PanelSpec, SettingSpec
     from reviewbot.findings import Finding
 
 PROJECT = "reviewbot"
@@ -39,6 +39,11 @@ def register_commands(register: Callable[[CommandSpec], None]) -> None:
 @hookspec
 def register_panels(register: Callable[[PanelSpec], None]) -> None:
     """Add panels to the TUI's review, patch or series screens."""
+
+
+@hookspec
+def register_jobs(register: Callable[[JobSpec], None]) -> None:
+    """Offer background jobs (with progress and cancel) in the TUI on a checked series."""
 
 
 # --- checks: called for every `reviewbot check` run --------------------------------------------

@@ -29,7 +29,7 @@ import pluggy
 
 from reviewbot import hookspecs
 from reviewbot.errors import ReviewbotError
-from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
+from reviewbot.extensions import CommandSpec, JobSpec, PanelSpec, SettingSpec
 
 GROUP = "reviewbot"
 LOAD_VARIABLE = "REVIEWBOT_LOAD_PLUGINS"
@@ -252,6 +252,19 @@ class PluginHost:
         found: list[tuple[str, PanelSpec]] = []
         for name, item in self._collect("register_panels", PanelSpec):
             assert isinstance(item, PanelSpec)
+            found.append((name, item))
+        return found
+
+    def jobs(self) -> list[tuple[str, JobSpec]]:
+        """Every plugin's TUI jobs; a job id taken by an earlier plugin is a problem noted."""
+        taken: set[str] = set()
+        found: list[tuple[str, JobSpec]] = []
+        for name, item in self._collect("register_jobs", JobSpec):
+            assert isinstance(item, JobSpec)
+            if item.id in taken:
+                self.note_problem(name, f"job {item.id!r} is already taken")
+                continue
+            taken.add(item.id)
             found.append((name, item))
         return found
 

@@ -25,7 +25,9 @@ from reviewbot import __version__
 from reviewbot.errors import ReviewbotError
 from reviewbot.identity import Person
 from reviewbot.mail import write_mboxrd
+from reviewbot.naming import short_slug
 from reviewbot.replydraft import Draft
+from reviewbot.subject import parse_subject
 
 #: How drafts are read back (tests, `--json`, the TUI).
 MAIL_POLICY = email.policy.default.clone(linesep="\n")
@@ -166,3 +168,17 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def free_reply_name(draft: Draft, directory: Path) -> Path:
+    """`re-ctxt-switch-gdt-v1-p1-review.eml` in `directory` (`-2`, `-3` … when taken)."""
+    subject = parse_subject(draft.target.message.subject)
+    slug = short_slug(subject.title) or "series"
+    number = f"-p{draft.target.number}" if draft.target.patch is not None else "-cover"
+    stem = f"re-{slug}-{subject.version}{number}-{draft.kind}"
+    path = directory / f"{stem}.eml"
+    counter = 2
+    while path.exists():
+        path = directory / f"{stem}-{counter}.eml"
+        counter += 1
+    return path

@@ -14,11 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
+from reviewbot.apply import CONFLICT
 from reviewbot.attribution import PatchReview
 from reviewbot.checkcontext import CheckContext
 from reviewbot.errors import ConfigError
 from reviewbot.findings import Finding, Severity, ordered
 from reviewbot.pluginmanager import PluginHost
+from reviewbot.progress import Progress, SilentProgress
 
 CHECK_HOOKS = ("check_series", "check_patch", "review_result")
 
@@ -118,19 +120,32 @@ class _Run:
         )
 
 
-def run_checks(host: PluginHost, context: CheckContext, plugins: Sequence[str]) -> CheckReport:
-    """Run `check_series`, then `check_patch` for every patch, of each plugin in order."""
+def run_checks(
+    host: PluginHost,
+    context: CheckContext,
+    plugins: Sequence[str],
+    progress: Progress | None = None,
+) -> CheckReport:
+    """Run `check_series`, then `check_patch` for every patch, of each plugin in order.
+
+    `progress` sees one step per hook call (a cancellable one stops the run between calls).
+    """
     run = _Run(host, context)
     patches: tuple[PatchReview, ...] = context.review.patches
+    steps = progress or SilentProgress()
+    steps.add_total(len(plugins) * (len(patches) + 2))
     for plugin in plugins:
         run.findings_of(plugin, "check_series", {"context": context}, None)
+        steps.advance()
         for patch in patches:
             run.findings_of(
                 plugin, "check_patch", {"patch": patch, "context": context}, patch.patch.index
             )
+            steps.advance()
     for plugin in plugins:
         if "review_result" in host.infos[plugin].hooks:
             run.result(plugin)
+        steps.advance()
     results = {p: run.results[p] for p in plugins if run.results.get(p) is not None}
     return CheckReport(tuple(ordered(run.findings)), results, tuple(plugins))
 
@@ -153,3 +168,25 @@ def jsonable(value: object) -> object:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def with_apply_findings(report: CheckReport, context: CheckContext) -> CheckReport:
+    """A patch that did not apply is worth a warning: the checks then saw only the mail."""
+    if context.apply is None:
+        return report
+    extra = [
+        Finding(
+            Severity.WARNING,
+            f"does not apply to {context.apply.base.commit[:12]}: "
+            + "; ".join(f"{c.path}: {c.reason}" for c in outcome.conflicts)
+            + " (checks that read the tree saw the series only up to here)",
+            patch=outcome.number,
+            code="reviewbot/apply-conflict",
+            plugin="reviewbot",
+        )
+        for outcome in context.apply.patches
+        if outcome.status == CONFLICT
+    ]
+    if not extra:
+        return report
+    return replace(report, findings=tuple(ordered([*report.findings, *extra])))

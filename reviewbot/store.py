@@ -190,6 +190,15 @@ class Store:
                 found.append(Message.from_raw(raw, source, pristine=bool(pristine)))
         return found
 
+    def all_messages(self) -> list[Message]:
+        """Every stored message (the TUI's list of the store's threads)."""
+        return [
+            Message.from_raw(raw, source, pristine=bool(pristine))
+            for raw, source, pristine in self._read(
+                "SELECT raw, source, pristine FROM messages ORDER BY fetched_at", ()
+            )
+        ]
+
     def has_message(self, message_id: str) -> bool:
         """Whether the store holds this Message-ID."""
         return bool(self._read("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)))

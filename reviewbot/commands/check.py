@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from reviewbot.apply import CONFLICT
-from reviewbot.checkcontext import CheckContext
 from reviewbot.checksession import check_context
 from reviewbot.cli import report_plugin_problems
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
 from reviewbot.errors import SpecError
-from reviewbot.findings import Finding, Severity, ordered, worst
+from reviewbot.findings import Severity, worst
 from reviewbot.interrupts import sigterm_as_interrupt
 from reviewbot.pluginmanager import current_host
 from reviewbot.render_check import check_json_text, check_lines
-from reviewbot.runchecks import CheckReport, run_checks, select_plugins
+from reviewbot.runchecks import run_checks, select_plugins, with_apply_findings
 from reviewbot.subject import Version
 from reviewbot.tree import open_tree
 
@@ -39,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             context = check_context(
                 result.thread, known, settings, version=version, tree=tree, base=args.base
             )
-            report = _with_apply_findings(run_checks(host, context, plugins), context)
+            report = with_apply_findings(run_checks(host, context, plugins), context)
     except KeyboardInterrupt:
         print(
             "reviewbot: interrupted; no branch was made and the temporary worktree is gone",
@@ -55,25 +52,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"reviewbot: warning: {warning}", file=sys.stderr)
     severity = worst(report.findings)
     return 1 if severity is not None and severity.rank >= Severity.WARNING.rank else 0
-
-
-def _with_apply_findings(report: CheckReport, context: CheckContext) -> CheckReport:
-    """A patch that did not apply is worth a warning: the checks then saw only the mail."""
-    if context.apply is None:
-        return report
-    extra = [
-        Finding(
-            Severity.WARNING,
-            f"does not apply to {context.apply.base.commit[:12]}: "
-            + "; ".join(f"{c.path}: {c.reason}" for c in outcome.conflicts)
-            + " (checks that read the tree saw the series only up to here)",
-            patch=outcome.number,
-            code="reviewbot/apply-conflict",
-            plugin="reviewbot",
-        )
-        for outcome in context.apply.patches
-        if outcome.status == CONFLICT
-    ]
-    if not extra:
-        return report
-    return replace(report, findings=tuple(ordered([*report.findings, *extra])))

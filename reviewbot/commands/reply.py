@@ -17,13 +17,18 @@ from reviewbot.config import Settings, load_settings
 from reviewbot.errors import SpecError
 from reviewbot.findings import Finding
 from reviewbot.interrupts import sigterm_as_interrupt
-from reviewbot.naming import short_slug
 from reviewbot.pluginmanager import PluginHost, current_host
 from reviewbot.replydraft import Draft, ReplyRequest, draft_reply
-from reviewbot.replymail import append_mbox, parse_mail, render_mail, write_eml
+from reviewbot.replymail import (
+    append_mbox,
+    free_reply_name,
+    parse_mail,
+    render_mail,
+    write_eml,
+)
 from reviewbot.reviewer import reviewer_identity
 from reviewbot.runchecks import run_checks, select_plugins
-from reviewbot.subject import Version, parse_subject
+from reviewbot.subject import Version
 from reviewbot.threads import Thread
 from reviewbot.tree import Tree, open_tree
 
@@ -116,23 +121,8 @@ def _write(args: argparse.Namespace, draft: Draft, data: bytes) -> Path | None:
         path = Path(args.output)
         write_eml(path, data, force=args.force)
         return path
-    path = _free_name(draft)
+    path = free_reply_name(draft, Path())
     write_eml(path, data)
-    return path
-
-
-def _free_name(draft: Draft) -> Path:
-    """`re-ctxt-switch-gdt-v1-review.eml` in the current directory (`-2`, `-3` … when taken)."""
-    title = parse_subject(draft.target.message.subject).title
-    slug = short_slug(title) or "series"
-    number = f"-p{draft.target.number}" if draft.target.patch is not None else "-cover"
-    version = str(parse_subject(draft.target.message.subject).version)
-    stem = f"re-{slug}-{version}{number}-{draft.kind}"
-    path = Path(f"{stem}.eml")
-    counter = 2
-    while path.exists():
-        path = Path(f"{stem}-{counter}.eml")
-        counter += 1
     return path
 
 
