@@ -143,7 +143,12 @@ def build_parser(host: PluginHost | None = None) -> argparse.ArgumentParser:
         parents=[common],
         help="run reviewbot on the bundled example",
         description="Serve the bundled example archive on 127.0.0.1 and "
-        "fetch the seed thread from it.",
+        "fetch the seed thread from it. On a terminal the TUI opens on it (with the bundled "
+        "sample Xen tree to apply to); otherwise, or with --report, the whole review is "
+        "printed: thread, trailers, apply, checks and the drafted reply.",
+    )
+    demo.add_argument(
+        "--report", action="store_true", help="print the review instead of opening the TUI"
     )
     demo.set_defaults(handler=_run_demo)
 
@@ -175,6 +180,7 @@ def build_parser(host: PluginHost | None = None) -> argparse.ArgumentParser:
     check.set_defaults(handler=_run_check)
 
     _add_reply(commands, common)
+    _add_tui(commands, common)
 
     plugins = commands.add_parser(
         "plugins",
@@ -287,6 +293,36 @@ def _add_plugin_commands(
         sub.set_defaults(handler=spec.run)
 
 
+def _add_tui(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    tui = commands.add_parser(
+        "tui",
+        parents=[common],
+        help="review in the terminal UI",
+        description="Open the terminal UI: a month's threads (from the store, or the archive "
+        "with --archive), or the thread SPEC names with its series, patches, checks and a "
+        "reply editor. An archive month URL (…/YYYY-MM/ or threads.html) lists that month. "
+        "Press ? inside for every key; keys are remapped with -c tui.keys=ID=KEYS;…",
+    )
+    tui.add_argument(
+        "spec",
+        metavar="SPEC",
+        nargs="?",
+        help="a thread (archive page URL, lore URL, Message-ID, mbox, maildir, .eml or "
+        "format-patch directory) or an archive month URL",
+    )
+    tui.add_argument(
+        "--tree", metavar="DIR", help="a git tree to apply the series to (checks, apply)"
+    )
+    tui.add_argument("--base", metavar="REV", help="apply on this commit (with --tree)")
+    tui.add_argument("--month", metavar="YYYY-MM", help="the month to list (default: newest)")
+    tui.add_argument(
+        "--archive", action="store_true", help="list the archive's month, not the store's"
+    )
+    tui.set_defaults(handler=_run_tui)
+
+
 def _run_fetch(args: argparse.Namespace) -> int:
     from reviewbot.commands.fetch import run
 
@@ -319,6 +355,12 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def _run_reply(args: argparse.Namespace) -> int:
     from reviewbot.commands.reply import run
+
+    return run(args)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from reviewbot.commands.tui import run
 
     return run(args)
 

@@ -51,6 +51,14 @@ class Month:
         return Month(year, month0 + 1)
 
     @classmethod
+    def parse(cls, text: str) -> Month:
+        """`2026-11`; SpecError otherwise."""
+        year, dash, month = text.strip().partition("-")
+        if dash and year.isdigit() and month.isdigit() and len(year) == 4 and 1 <= int(month) <= 12:
+            return cls(int(year), int(month))
+        raise SpecError(f"--month {text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11")
+
+    @classmethod
     def of(cls, when: datetime) -> Month:
         """The month of a date."""
         return cls(when.year, when.month)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,11 +36,14 @@ from reviewbot.tree import committer_for, open_tree
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve the example archive on loopback, fetch the seed thread from it, print it."""
+    """Serve the example archive on loopback and fetch the seed thread from it; on a
+    terminal open the TUI on it, else (or with --report) print the whole review."""
     host = current_host()
     settings = load_settings([*args.overrides, "lore_url="], plugin_settings=host.settings())
     archive = bundled_archive()
     page = seed_page(archive)
+    if not args.report and sys.stdout.isatty() and sys.stdin.isatty():
+        return _run_tui(args, host, archive, page)
     with (
         tempfile.TemporaryDirectory(prefix="reviewbot-demo-") as scratch,
         serve_archive(archive) as base,
@@ -64,6 +68,29 @@ def run(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}")
     return 0 if not result.warnings and applied.complete else 1
+
+
+def _run_tui(args: argparse.Namespace, host: PluginHost, archive: Path, page: str) -> int:
+    """The TUI on the seed, fetched from the served archive, with a scratch store and the
+    sample tree; the archive's month list is one `1` away."""
+    from reviewbot.commands.tui import open_tui
+
+    with (
+        tempfile.TemporaryDirectory(prefix="reviewbot-demo-") as scratch,
+        serve_archive(archive) as base,
+    ):
+        list_url = base + page.split("/", 1)[0]
+        overrides = [*args.overrides, "lore_url=", f"archive_url={list_url}"]
+        settings = load_settings(overrides, plugin_settings=host.settings())
+        try:
+            reviewer_identity(settings)
+        except ConfigError:  # the example's replies are signed by a stand-in
+            overrides += ["user.name=A Reviewer", "user.email=reviewer@example.org"]
+            settings = load_settings(overrides, plugin_settings=host.settings())
+        tree = open_tree(create_sample_tree(Path(scratch) / "xen"))
+        return open_tui(
+            host, settings, tree, base + page, store_path=Path(scratch) / "store.sqlite3"
+        )
 
 
 def _apply_to_sample(

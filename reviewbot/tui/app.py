@@ -12,11 +12,10 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import Worker
 
 from reviewbot.errors import ConfigError, ReviewbotError
 from reviewbot.jobs import Cancelled, JobProgress
@@ -41,6 +40,10 @@ class StartPoint:
     month: Month | None = None
     archive_month_url: str | None = None  # an archive month given on the command line
     from_archive: bool = False  # list the archive's month rather than the store's
+
+
+#: A job waiting for the running one: title, work, what to do with its result.
+QueuedJob = tuple[str, Callable[[JobProgress], Any], Callable[[Any], object] | None]
 
 
 @dataclass
@@ -81,6 +84,9 @@ class ReviewbotApp(App[None]):
         self.session = session
         self.start = start or StartPoint()
         self.job: JobState | None = None
+        self._queue: list[
+            tuple[str, Callable[[JobProgress], object], Callable[[Any], object] | None]
+        ] = []
         self.internal_errors: list[str] = []
         """Unexpected exceptions shown as notifications (tests assert there are none)."""
 
@@ -230,15 +236,17 @@ class ReviewbotApp(App[None]):
         title: str,
         work: Callable[[JobProgress], T],
         done: Callable[[T], object] | None = None,
-    ) -> Worker[None] | None:
+    ) -> None:
         """Run `work` in a thread worker with a cancellable progress; `done` gets its result
-        on the UI thread. One job runs at a time."""
+        on the UI thread. One job runs at a time: another waits for it, and one with the
+        title of a job already running or waiting is refused."""
+        titles = [j.title for j in ([self.job] if self.job else [])] + [q[0] for q in self._queue]
+        if title in titles:
+            self.notify(f"{title} is already running", severity="warning")
+            return
         if self.job is not None:
-            self.notify(
-                f"{self.job.title} is still running: wait, or press Escape to cancel it",
-                severity="warning",
-            )
-            return None
+            self._queue.append((title, work, done))
+            return
         progress = JobProgress(lambda d, t: self.call_from_thread(self._job_progress, d, t))
         self.job = JobState(title, progress)
         self._sync_job_bar()
@@ -255,9 +263,14 @@ class ReviewbotApp(App[None]):
             else:
                 self.call_from_thread(self._job_finished, done, result)
 
-        return self.run_worker(
+        self.run_worker(
             body, name=title, group="job", thread=True, exit_on_error=False, description=title
         )
+
+    def _next_job(self) -> None:
+        if self._queue and self.job is None:
+            title, work, done = self._queue.pop(0)
+            self.start_job(title, work, done)
 
     def cancel_job(self) -> bool:
         """Cancel the running job (it stops at its next step); False when none runs."""
@@ -276,13 +289,17 @@ class ReviewbotApp(App[None]):
     def _job_finished(self, done: Callable[[T], object] | None, result: T) -> None:
         self.job = None
         self._sync_job_bar()
-        if done is not None:
-            done(result)
+        try:
+            if done is not None:
+                done(result)
+        finally:
+            self._next_job()
 
     def _job_ended(self, message: str, severity: str) -> None:
         self.job = None
         self._sync_job_bar()
         self.notify(message, severity="error" if severity == "error" else "warning", timeout=8)
+        self._next_job()
 
     def _job_crashed(self, title: str, exc: Exception) -> None:
         self._report_internal_error(exc)
@@ -300,7 +317,7 @@ class ReviewbotApp(App[None]):
     def on_screen_resume(self) -> None:
         self._sync_job_bar()
 
-    # --- conventions -------------------------------------------------------------------------------
+    # --- conventions ---------------------------------------------------------------------------
 
     def action_help(self) -> None:
         """The help screen: what each screen is for and every key, as currently mapped."""
