@@ -88,8 +88,15 @@ class ReviewSession:
         self._collect_trailers()
 
     def _collect_trailers(self) -> None:
+        """The version's trailers; a thread without patches (a discussion) has no review."""
         thread = self.require_thread()
-        self.review, self.book = review_of(thread, self.known, self.version, self.tree)
+        try:
+            self.review, self.book = review_of(thread, self.known, self.version, self.tree)
+        except SpecError as exc:
+            if self.version is not None:
+                raise
+            self.review, self.book = None, None
+            self.warnings.append(exc.one_line())
         self.context = None
         self.report = None
         self.applied = None
@@ -106,9 +113,13 @@ class ReviewSession:
         return self.require_review().series
 
     def require_review(self) -> Review:
-        """The version under review with its trailers."""
-        self.require_thread()
-        assert self.review is not None
+        """The version under review with its trailers; SpecError for a thread without patches."""
+        thread = self.require_thread()
+        if self.review is None:
+            raise SpecError(
+                f"thread <{thread.root}> holds no patches to review",
+                "read it on the thread screen (2), or open a thread with [PATCH] mails",
+            )
         return self.review
 
     def patch(self, number: int) -> PatchReview | None:

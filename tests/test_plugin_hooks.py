@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
 import re
+import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -18,11 +20,13 @@ from reviewbot.checkcontext import CheckContext
 from reviewbot.cli import main
 from reviewbot.config import load_settings
 from reviewbot.errors import ConfigError
-from reviewbot.extensions import PanelSpec, SettingSpec
+from reviewbot.extensions import JobSpec, PanelSpec, SettingSpec
 from reviewbot.findings import Finding, Severity
 from reviewbot.hookspecs import hookimpl
 from reviewbot.identity import Person
+from reviewbot.jobs import Cancelled, JobProgress
 from reviewbot.pluginmanager import PluginHost
+from reviewbot.progress import Progress
 from reviewbot.replydraft import ReplyRequest, draft_reply
 from reviewbot.replyhooks import (
     PluginTemplate,
@@ -59,6 +63,7 @@ def test_every_hook_is_documented_with_its_signature_and_has_a_test() -> None:
         "check_patch",
         "check_series",
         "register_commands",
+        "register_jobs",
         "register_panels",
         "register_settings",
         "reply_paragraphs",
@@ -189,6 +194,84 @@ def test_hook_register_panels() -> None:
     assert asyncio.run(shown()) == "1 patch, result {'answer': 42}"
     with pytest.raises(ValueError, match="panel place 'sidebar'"):
         PanelSpec("x", "X", panel.build, where="sidebar")
+
+
+# --- register_jobs -----------------------------------------------------------------------------
+
+
+def _count_files(context: CheckContext, answer: str, progress: Progress) -> str:
+    """A job: the files each patch touches, one step per patch, whose path holds `answer`."""
+    patches = context.review.patches
+    progress.add_total(len(patches))
+    found = []
+    for patch in patches:
+        found += [f.path for f in patch.patch.body.files if answer in f.path]
+        progress.advance()
+    return f"{len(found)} file(s) under {answer}: {', '.join(found)}"
+
+
+class _Jobs:
+    @hookimpl
+    def register_jobs(self, register: Callable[[JobSpec], None]) -> None:
+        register(JobSpec("count-files", "Count files", _count_files, prompt="path part"))
+        register(JobSpec("never", "Never offered", _count_files, applies=lambda c: False))
+
+
+class _MoreJobs:
+    @hookimpl
+    def register_jobs(self, register: Callable[[object], None]) -> None:
+        register(JobSpec("count-files", "Count files again", _count_files))
+        register("not a job")
+        register(JobSpec("other", "Other", _count_files, rechecks=False))
+
+
+class _BadJob:
+    @hookimpl
+    def register_jobs(self, register: Callable[[JobSpec], None]) -> None:
+        register(JobSpec("Count Files", "Bad id", _count_files))
+
+
+def test_hook_register_jobs() -> None:
+    host = host_with((_Jobs(), "jobs"), (_MoreJobs(), "more"), (_BadJob(), "bad"))
+    found = host.jobs()
+    assert [(plugin, job.id, job.title, job.rechecks) for plugin, job in found] == [
+        ("jobs", "count-files", "Count files", True),
+        ("jobs", "never", "Never offered", True),
+        ("more", "other", "Other", False),
+    ]
+    problems = [(p.name, p.message) for p in host.problems]
+    assert problems[:2] == [
+        ("more", "job 'count-files' is already taken"),
+        ("more", "register_jobs registered 'not a job', not a JobSpec"),
+    ]
+    assert problems[2][0] == "bad"
+    assert problems[2][1].startswith(
+        "register_jobs failed: ValueError: job id 'Count Files' must be lower-case letters and "
+        "dashes (extensions.py:"
+    )
+    assert len(problems) == 3
+    with pytest.raises(ValueError, match="job id 'perf_run' must be lower-case"):
+        JobSpec("perf_run", "x", _count_files)
+
+    # Running one as the TUI does: steps reported, the summary returned, cancel obeyed.
+    context = context_for(thread_from("series-vpci.mbox", VPCI_V2), host=host)
+    job = found[0][1]
+    assert (job.prompt, job.default) == ("path part", "")
+    assert [j.id for _, j in found if j.applies is None or j.applies(context)] == [
+        "count-files",
+        "other",
+    ]
+    seen: list[tuple[int, int]] = []
+    summary = job.run(context, "vpci", JobProgress(lambda done, total: seen.append((done, total))))
+    assert summary == (
+        "3 file(s) under vpci: xen/drivers/vpci/msix.c, xen/drivers/vpci/msix.c, "
+        "xen/drivers/vpci/msix.c"
+    )
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    progress = JobProgress(lambda done, total: progress.cancel() if done == 1 else None)
+    with pytest.raises(Cancelled):
+        job.run(context, "vpci", progress)
+    assert (progress.done, progress.total) == (1, 3)
 
 
 # --- check_series and check_patch --------------------------------------------------------------
@@ -524,6 +607,63 @@ def test_example_plugin_module_uses_every_hook() -> None:
     source = (ROOT / "plugins/examples/reviewbot-todo/reviewbot_todo/__init__.py").read_text()
     used = sorted(set(re.findall(r"@hookimpl\ndef (\w+)\(", source)))
     assert used == _hooks()
+
+
+_MARKED_PATCH = """\
+From jane@example.org Mon Jul  1 10:00:00 2019
+From: Jane Doe <jane@example.org>
+To: xen-devel@lists.xenproject.org
+Date: Mon, 1 Jul 2019 10:00:00 +0000
+Subject: [PATCH] xen/common: add a helper
+Message-ID: <todo-1@example.org>
+
+Add a helper.
+
+Signed-off-by: Jane Doe <jane@example.org>
+---
+ xen/common/helper.c | 4 ++++
+ 1 file changed, 4 insertions(+)
+
+diff --git a/xen/common/helper.c b/xen/common/helper.c
+index 1111111..2222222 100644
+--- a/xen/common/helper.c
++++ b/xen/common/helper.c
+@@ -10,2 +10,6 @@ int helper(void)
+ {
++    /* TODO: handle errors */
++    int rc = 0;
++    /* FIXME later */
++    /* TODO: and this */
+     return 0;
+"""
+
+
+def test_the_example_plugins_job_counts_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "example_todo", ROOT / "plugins/examples/reviewbot-todo/reviewbot_todo/__init__.py"
+    )
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "example_todo", example)  # its dataclass needs it there
+    spec.loader.exec_module(example)
+    host = host_with((example, "todo"))
+    [(plugin, job)] = host.jobs()
+    assert (plugin, job.id, job.title, job.prompt, job.rechecks) == (
+        "todo",
+        "todo-count",
+        "Count the markers",
+        None,
+        False,
+    )
+    mbox = tmp_path / "todo.mbox"
+    mbox.write_text(_MARKED_PATCH)
+    context = context_for(thread_from(mbox, "todo-1@example.org"), host=host)
+    seen: list[tuple[int, int]] = []
+    summary = job.run(context, "", JobProgress(lambda done, total: seen.append((done, total))))
+    assert summary == "3 marker(s) in 1 patch(es): 2 TODO, 1 FIXME"
+    assert seen == [(0, 1), (1, 1)]
 
 
 def test_the_hookspecs_are_typed_and_unimplemented() -> None:

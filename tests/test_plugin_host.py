@@ -293,6 +293,7 @@ def test_the_example_package_is_found_through_its_entry_point(
             "check_patch",
             "check_series",
             "register_commands",
+            "register_jobs",
             "register_panels",
             "register_settings",
             "reply_paragraphs",

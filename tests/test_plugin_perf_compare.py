@@ -14,6 +14,7 @@ from reviewbot_perf_compare.measure import BASE, SERIES, RunSample
 from reviewbot_perf_compare.result import PerfResult
 from reviewbot_perf_compare.runlog import COMPLETE, RunLog
 
+from reviewbot.checkcontext import CheckContext
 from reviewbot.cli import main
 from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
 from reviewbot.paths import store_file
@@ -416,3 +417,118 @@ def _credit2_root() -> str:
     text = CREDIT2.read_text()
     first = next(line for line in text.splitlines() if line.lower().startswith("message-id:"))
     return first.split(":", 1)[1].strip().strip("<>")
+
+
+#: The seed's figures give means only: each plot shows them as points and says why no bars.
+SEED_PLOT = [
+    "elapsed: Juergen Gross, means of 5 runs",
+    "x Unpatched",
+    "+ Patched",
+    "+" + "-" * 62 + "+",
+    "|" + " " * 61 + "x|",
+    "|+" + " " * 61 + "|",
+    "+" + "-" * 62 + "+",
+    " 57 s" + " " * 51 + "66.51 s",
+    "no spread posted: cannot draw error bars",
+    "",
+    "user: Juergen Gross, means of 5 runs",
+    "x Unpatched",
+    "+ Patched",
+    "+" + "-" * 62 + "+",
+    "|" + " " * 61 + "x|",
+    "|+" + " " * 61 + "|",
+    "+" + "-" * 62 + "+",
+    " 225.47 s" + " " * 46 + "232.93 s",
+    "no spread posted: cannot draw error bars",
+    "",
+    "system: Juergen Gross, means of 5 runs",
+    "x Unpatched",
+    "+ Patched",
+    "+" + "-" * 62 + "+",
+    "|" + " " * 61 + "x|",
+    "|+" + " " * 61 + "|",
+    "+" + "-" * 62 + "+",
+    " 105.47 s" + " " * 46 + "109.21 s",
+    "no spread posted: cannot draw error bars",
+]
+
+
+def _panel_texts(context: CheckContext, result: object | None) -> dict[str, str]:
+    """The panel built in an app: the plot's, notes' and details' texts by widget id."""
+    from reviewbot_perf_compare.panel import PERF_PANEL
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PERF_PANEL.build(context, result)
+
+    async def look() -> dict[str, str]:
+        app = Host()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return {
+                name: str(app.query_one(f"#perf-compare-{name}", Static).render())
+                for name in ("plot", "notes", "details")
+            }
+
+    return asyncio.run(look())
+
+
+def test_the_panel_plots_the_seeds_means_without_error_bars(seed_result: PerfResult) -> None:
+    _, context = check(perf_plugin, NAME, thread_from("seed-gdt.mbox", SEED_ID))
+    texts = _panel_texts(context, seed_result)
+    assert texts["plot"].splitlines() == SEED_PLOT
+    assert texts["details"].startswith("Andrew Cooper: bloat-o-meter output\n")
+
+
+def test_the_panel_plots_a_stored_runs_samples() -> None:
+    with Store.open(store_file()) as store:
+        log = RunLog(store, SEED_ID, {"command": "make -j8 xen", "warmup": 1})
+        walls = {BASE: [10.0, 10.2, 9.9, 10.1], SERIES: [9.0, 9.1, 8.9, 9.2]}
+        for index in range(4):
+            for variant in (BASE, SERIES):
+                wall = walls[variant][index]
+                log.add(RunSample(variant, index + 1, wall, wall * 5, 1.0, 1000))
+        log.finish(COMPLETE)
+    _, context = check(perf_plugin, NAME, thread_from("seed-gdt.mbox", SEED_ID))
+    texts = _panel_texts(context, context.result(NAME))
+    plot = texts["plot"].splitlines()
+    assert plot[: len(SEED_PLOT)] == SEED_PLOT
+    assert plot[len(SEED_PLOT) :] == [
+        "",
+        f"measured run {log.key} (complete): `make -j8 xen`",
+        "wall samples:",
+        "x base",
+        "+ series",
+        "+" + "-" * 62 + "+",
+        "|" + " " * 47 + "x    x   x    x|",
+        "|" + " " * 48 + "|_____A_____| |",
+        "|+    +   +    +" + " " * 47 + "|",
+        "| |_____A_____|" + " " * 48 + "|",
+        "+" + "-" * 62 + "+",
+        " 8.9 s" + " " * 51 + "10.2 s",
+    ]
+    # The run's table stays in the details; its plot is only in the plot widget.
+    details = texts["details"].splitlines()
+    start = details.index(f"measured run {log.key} (complete): `make -j8 xen`")
+    assert details[start + 2].split() == ["metric", "unit", "base", "series", "change", "verdict"]
+    assert [line.split()[0] for line in details[start + 3 :]] == ["wall", "user", "system", "max"]
+
+
+def test_the_panel_plots_posted_spread_as_bars_of_mean_and_sd() -> None:
+    from reviewbot_perf_compare.panel import plot_lines
+
+    _, context = check(perf_plugin, NAME, thread_from(CREDIT2, _credit2_root()))
+    result = context.result(NAME)
+    assert isinstance(result, PerfResult)
+    assert plot_lines(result, width=40)[:8] == [
+        "wake latency: Ben Reviewer, means of 10 runs",
+        "x unpatched",
+        "+ patched",
+        "+" + "-" * 38 + "+",
+        "|" + " " * 23 + "|______x______||",
+        "||____+____|" + " " * 27 + "|",
+        "+" + "-" * 38 + "+",
+        " 36.6 us" + " " * 26 + "43 us",
+    ]

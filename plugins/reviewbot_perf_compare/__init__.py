@@ -4,9 +4,9 @@ It extracts performance figures from the thread (tables of means like the seed's
 statements, perf stat, hyperfine and ministat output, bloat-o-meter size reports), says what
 they can and cannot show (Student's t exactly as ministat computes it when there is spread,
 "significance cannot be judged" when there are only means, wall time out of proportion to
-CPU time), and measures the series itself with `reviewbot perf run`. Its result
-(`context.result("perf-compare")`, a `PerfResult`) is what other plugins read; the GDT
-simulator weighs its modelled saving against `PerfResult.wall_time()`.
+CPU time), and measures the series itself with `reviewbot perf run` (in the TUI: the
+`perf-run` job). Its result (`context.result("perf-compare")`, a `PerfResult`) is what other
+plugins read; the GDT simulator weighs its modelled saving against `PerfResult.wall_time()`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from reviewbot.attribution import PatchReview
 from reviewbot.checkcontext import CheckContext
-from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
+from reviewbot.extensions import CommandSpec, JobSpec, PanelSpec, SettingSpec
 from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
 from reviewbot_perf_compare.command import PERF_COMMAND
@@ -45,6 +45,14 @@ def register_panels(register: Callable[[PanelSpec], None]) -> None:
     from reviewbot_perf_compare.panel import PERF_PANEL
 
     register(PERF_PANEL)
+
+
+@hookimpl
+def register_jobs(register: Callable[[JobSpec], None]) -> None:
+    """Offer `perf-run` in the TUI: measure a command in the base and the applied series."""
+    from reviewbot_perf_compare.job import PERF_JOB
+
+    register(PERF_JOB)
 
 
 @hookimpl

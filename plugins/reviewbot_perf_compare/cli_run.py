@@ -4,7 +4,8 @@ The series is applied the way `reviewbot check --tree` applies it (a temporary w
 branch); the base and the result are then checked out side by side in a scratch directory,
 and the command runs alternately in each. Every sample goes to the store as it is taken,
 so Ctrl-C loses nothing measured; the worktrees are removed whatever happens, and the
-user's checkout, index and branches are never touched.
+user's checkout, index and branches are never touched. `measure_series` does the measuring
+for this command and for the TUI's `perf-run` job (`reviewbot_perf_compare.job`) alike.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ import time
 from pathlib import Path
 
 from reviewbot.apply import CONFLICT, ApplyResult
+from reviewbot.checkcontext import CheckContext
 from reviewbot.checksession import check_context
 from reviewbot.cli import report_plugin_problems
 from reviewbot.commands.thread import fetch_thread
 from reviewbot.config import load_settings
 from reviewbot.errors import ReviewbotError, SpecError, TreeError
 from reviewbot.interrupts import sigterm_as_interrupt
+from reviewbot.jobs import Cancelled
 from reviewbot.paths import store_file
 from reviewbot.pluginmanager import current_host
-from reviewbot.progress import progress_for
+from reviewbot.progress import Progress, progress_for
 from reviewbot.store import Store
 from reviewbot.subject import Version
 from reviewbot.tree import open_tree
@@ -66,12 +69,39 @@ def run_measure(args: argparse.Namespace) -> int:
     tree = open_tree(Path(args.tree))
     version = Version.parse(args.version) if args.version else None
     fetched, known = fetch_thread(args)
-    thread = fetched.thread
-    context = check_context(thread, known, settings, version=version, tree=tree, base=args.base)
-    review = context.review
+    context = check_context(
+        fetched.thread, known, settings, version=version, tree=tree, base=args.base
+    )
+    progress = progress_for("measuring", quiet=args.quiet or args.json)
+    try:
+        with sigterm_as_interrupt():
+            stored = measure_series(context, args.cmd, runs, warmup, progress)
+    finally:
+        progress.close()
+    return _report(stored, confidence, args.json)
+
+
+def measure_series(
+    context: CheckContext, command: str, runs: int, warmup: int, progress: Progress
+) -> StoredRun:
+    """Measure `command` in the base and in the applied series of `context`; keep the run.
+
+    `context` must hold the tree and the series applied to it completely (TreeError
+    otherwise). The base and the series' last commit are checked out side by side, the
+    command runs `warmup` rounds and then `runs` rounds alternately in both, and every sample
+    goes to the store as it is taken, each one reported to `progress`. An interruption
+    (Ctrl-C, or the `Cancelled` a cancelled job's progress raises) ends the run as
+    interrupted, and it is returned like a complete one; a command that fails ends it as
+    failed, and its `CommandFailed` is raised. The worktrees are removed whatever happens.
+    This is `reviewbot perf run` and the TUI's `perf-run` job alike.
+    """
+    tree = context.tree
+    if tree is None:
+        raise TreeError("the series was not applied to a tree", "give the tree with --tree")
     base, head = _applied_range(context.apply)
+    review = context.review
     header = {
-        "command": args.cmd,
+        "command": command,
         "runs": runs,
         "warmup": warmup,
         "base": base,
@@ -85,26 +115,22 @@ def run_measure(args: argparse.Namespace) -> int:
         "rss_floor_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    progress = progress_for("measuring", quiet=args.quiet or args.json)
-    with Store.open(store_file()) as store, sigterm_as_interrupt():
-        log = RunLog(store, thread.root, header)
+    with Store.open(store_file()) as store:
+        log = RunLog(store, context.thread.root, header)
         status = COMPLETE
         try:
             with checked_out_worktrees(
                 tree, [base, head], [_LABELS[v] for v in VARIANTS], prefix="reviewbot-perf-"
             ) as paths:
                 trees = dict(zip(VARIANTS, paths, strict=True))
-                measure(plan(runs, warmup), trees, args.cmd, log.add, progress)
-        except KeyboardInterrupt:
+                measure(plan(runs, warmup), trees, command, log.add, progress)
+        except (KeyboardInterrupt, Cancelled):
             status = INTERRUPTED
         except ReviewbotError as exc:
             log.finish(FAILED, exc.message)
             raise
-        finally:
-            progress.close()
         log.finish(status)
-        stored = stored_run(store, log.key)
-    return _report(stored, confidence, args.json)
+        return stored_run(store, log.key)
 
 
 def _applied_range(applied: ApplyResult | None) -> tuple[str, str]:

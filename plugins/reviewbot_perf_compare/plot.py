@@ -1,4 +1,4 @@
-"""A terminal strip plot of samples per variant, in the spirit of ministat's.
+"""Terminal plots of a comparison, in the spirit of ministat's: of samples, or of summaries.
 
 Every variant gets a row of its markers on a shared axis and, with two or more samples, a row
 `|__M_A__|` spanning mean ± one standard deviation, with A at the mean and M at the median (A
@@ -14,6 +14,10 @@ are never cut off; its ends are printed below the frame::
     |          |___A__||
     +------------------+
      1                6
+
+When only each variant's mean (and perhaps its standard deviation) is known, `summary_plot`
+draws one row per variant on a shared axis: the variant's marker at the mean, inside
+`|___x___|` spanning mean ± one standard deviation when that is known.
 """
 
 from __future__ import annotations
@@ -56,12 +60,7 @@ def strip_plot(
         return []
     low, high = _axis(rows)
     inner = width - 2
-
-    def column(value: float) -> int:
-        if high == low:
-            return (inner - 1) // 2
-        return math.floor((value - low) / (high - low) * (inner - 1) + 0.5)
-
+    column = _scale(low, high, inner)
     frame = "+" + "-" * inner + "+"
     lines = [f"{row.marker} {row.name}" for row in rows]
     lines.append(frame)
@@ -75,6 +74,72 @@ def strip_plot(
     lines.append(frame)
     lines.append(_axis_labels(low, high, unit, width, column))
     return lines
+
+
+def summary_plot(
+    variants: Sequence[tuple[str, float, float | None]], width: int = 74, unit: str = ""
+) -> list[str]:
+    """A plot from (variant name, mean, standard deviation or None) triples alone::
+
+        x unpatched
+        + patched
+        +--------------------+
+        |            |__x___||
+        ||__+_|              |
+        +--------------------+
+         36.6 us        43 us
+
+    Each variant gets one row: its marker at the mean, within a bar spanning mean ± sd when
+    the standard deviation is known (and positive). The axis covers every mean and bar.
+    Variants with a non-finite mean are left out (the others keep the marker of their
+    position); none left: no lines.
+    """
+    if width < MINIMUM_WIDTH:
+        raise ValueError(f"a plot needs at least {MINIMUM_WIDTH} columns, not {width}")
+    rows = [
+        (MARKERS[index % len(MARKERS)], name, mean, _spread(stddev))
+        for index, (name, mean, stddev) in enumerate(variants)
+        if math.isfinite(mean)
+    ]
+    if not rows:
+        return []
+    low = min(mean - (spread or 0.0) for _, _, mean, spread in rows)
+    high = max(mean + (spread or 0.0) for _, _, mean, spread in rows)
+    inner = width - 2
+    column = _scale(low, high, inner)
+    frame = "+" + "-" * inner + "+"
+    lines = [f"{marker} {name}" for marker, name, _, _ in rows]
+    lines.append(frame)
+    for marker, _, mean, spread in rows:
+        cells = [" "] * inner
+        if spread is not None:
+            left, right = column(mean - spread), column(mean + spread)
+            for index in range(left + 1, right):
+                cells[index] = "_"
+            cells[left] = cells[right] = "|"
+        cells[column(mean)] = marker
+        lines.append("|" + "".join(cells) + "|")
+    lines.append(frame)
+    lines.append(_axis_labels(low, high, unit, width, column))
+    return lines
+
+
+def _spread(stddev: float | None) -> float | None:
+    """A standard deviation worth drawing: finite and positive."""
+    if stddev is None or not math.isfinite(stddev) or stddev <= 0:
+        return None
+    return stddev
+
+
+def _scale(low: float, high: float, inner: int) -> _Column:
+    """A value's column among `inner` ones, the axis running from `low` to `high`."""
+
+    def column(value: float) -> int:
+        if high == low:
+            return (inner - 1) // 2
+        return math.floor((value - low) / (high - low) * (inner - 1) + 0.5)
+
+    return column
 
 
 def _rows(series: Sequence[tuple[str, Sequence[float]]]) -> list[_Row]:

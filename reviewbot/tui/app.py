@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
 from reviewbot.errors import ConfigError, ReviewbotError
 from reviewbot.jobs import Cancelled, JobProgress
@@ -141,8 +142,8 @@ class ReviewbotApp(App[None]):
     def refresh_screens(self) -> None:
         """Every open screen shows the session again."""
         for screen in self.screen_stack:
-            if isinstance(screen, ReviewScreen):
-                screen.refresh_view()
+            if isinstance(screen, ReviewScreen) and screen.is_mounted:
+                screen.refresh_view()  # one not mounted yet refreshes when it is
 
     # --- the session's steps, as jobs ---------------------------------------------------------
 
@@ -151,7 +152,8 @@ class ReviewbotApp(App[None]):
 
         def opened(_: object) -> None:
             self.show("thread")
-            self.show("series")
+            if self.session.review is not None:
+                self.show("series")
             self.refresh_screens()
             for warning in self.session.warnings:
                 self.notify(warning, title="fetch", severity="warning")
@@ -254,8 +256,9 @@ class ReviewbotApp(App[None]):
         def body() -> None:
             try:
                 result = work(progress)
-            except Cancelled:
-                self.call_from_thread(self._job_ended, f"{title}: cancelled", "warning")
+            except Cancelled as stopped:
+                why = f": {stopped}" if str(stopped) else ""
+                self.call_from_thread(self._job_ended, f"{title}: cancelled{why}", "warning")
             except ReviewbotError as exc:
                 self.call_from_thread(self._job_ended, exc.one_line(), "error")
             except Exception as exc:
@@ -319,6 +322,21 @@ class ReviewbotApp(App[None]):
 
     # --- conventions ---------------------------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """Quit; when a reply has unsaved edits, ask first."""
+        from reviewbot.tui.confirm import ConfirmScreen
+
+        unsaved = [s for s in self.screen_stack if getattr(s, "edited", False)]
+        if not unsaved:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit and lose the reply's unsaved edits?"), answered)
+
     def action_help(self) -> None:
         """The help screen: what each screen is for and every key, as currently mapped."""
         from reviewbot.tui.help import HelpScreen
@@ -367,10 +385,17 @@ def _error_log() -> Path:
 
 
 def binding_ids() -> set[str]:
-    """Every binding id of the app and its screens (what `tui.keys` may remap)."""
-    ids = {b.id for b in ReviewbotApp.BINDINGS if isinstance(b, Binding) and b.id}
-    for name in SCREENS:
-        for binding in screen_class(name).BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
+    """Every binding id of the app, its screens, modals and widgets (what `tui.keys` remaps)."""
+    from reviewbot.tui.confirm import ConfirmScreen
+    from reviewbot.tui.help import HelpScreen
+    from reviewbot.tui.prompt import PromptScreen
+    from reviewbot.tui.widgets.diffview import DiffView
+
+    owners: list[type[DOMNode]] = [ReviewbotApp, ConfirmScreen, HelpScreen, PromptScreen, DiffView]
+    owners += [screen_class(name) for name in SCREENS]
+    return {
+        binding.id
+        for owner in owners
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }

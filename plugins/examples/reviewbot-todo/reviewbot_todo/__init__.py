@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
+from reviewbot.extensions import CommandSpec, JobSpec, PanelSpec, SettingSpec
 from reviewbot.findings import Finding, Severity
 from reviewbot.hookspecs import hookimpl
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from reviewbot.attribution import PatchReview
     from reviewbot.checkcontext import CheckContext
+    from reviewbot.progress import Progress
 
 NAME = "todo"
 _HUNK = re.compile(r"@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
@@ -97,6 +98,18 @@ def register_panels(register: Callable[[PanelSpec], None]) -> None:
 
 
 @hookimpl
+def register_jobs(register: Callable[[JobSpec], None]) -> None:
+    register(
+        JobSpec(
+            id="todo-count",
+            title="Count the markers",
+            run=count_markers,
+            rechecks=False,  # it stores nothing the checks would show
+        )
+    )
+
+
+@hookimpl
 def reply_paragraphs(context: CheckContext, kind: str, patch: PatchReview | None) -> list[str]:
     if kind != "review" or patch is None:
         return []
@@ -139,6 +152,21 @@ def markers_of(patch: PatchReview, words: tuple[str, ...]) -> list[Marker]:
         elif text.startswith(" "):
             line += 1
     return found
+
+
+def count_markers(context: CheckContext, answer: str, progress: Progress) -> str:
+    """The `todo-count` job: the markers each patch adds, one progress step per patch."""
+    words = _words(context)
+    patches = context.review.patches
+    progress.add_total(len(patches))
+    counts = dict.fromkeys(words, 0)
+    for patch in patches:
+        for marker in markers_of(patch, words):
+            counts[marker.word] += 1
+        progress.advance()
+    found = ", ".join(f"{count} {word}" for word, count in counts.items() if count)
+    summary = f"{sum(counts.values())} marker(s) in {len(patches)} patch(es)"
+    return f"{summary}: {found}" if found else summary
 
 
 def _words(context: CheckContext) -> tuple[str, ...]:
