@@ -86,7 +86,8 @@ def _series_filled(app: object) -> bool:
     screen = app.screen  # type: ignore[attr-defined]
     if type(screen).__name__ != "SeriesScreen":
         return False
-    return bool(screen.query_one("#series-table", DataTable).row_count)
+    tables = screen.query("#series-table").results(DataTable)
+    return any(table.row_count for table in tables)
 
 
 def _threads_shown(app: object) -> bool:
@@ -116,9 +117,8 @@ def main() -> None:
         )
         rows.append(("`reviewbot tui SEED.mbox`: series screen shown", seed))
         home = Path(scratch)
-        rows.append(
-            ("in process: month list mounted", median(lambda: in_process(None, _threads_shown, home)))
-        )
+        mounted = median(lambda: in_process(None, _threads_shown, home))
+        rows.append(("in process: month list mounted", mounted))
         rows.append(
             (
                 "in process: seed's series table filled",

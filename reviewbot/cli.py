@@ -382,8 +382,14 @@ _PLUGIN_FREE = frozenset({"fetch", "am", "apply"})
 
 
 def _needs_plugins(argv: Sequence[str]) -> bool:
-    """False when the command named in `argv` is one that runs no plugin hook."""
+    """False when `argv` runs no plugin hook: a command of `_PLUGIN_FREE`, or `--version`.
+
+    `--version` before the command prints the version and exits, unless an option before it
+    acts first: after only `-c`, `-q` and `-d` it loads no plugin. `--help` lists the plugins'
+    commands, so it loads them.
+    """
     skip = False
+    version_first = True  # only options argparse does not act on came before
     for token in argv:
         if skip:
             skip = False
@@ -391,6 +397,15 @@ def _needs_plugins(argv: Sequence[str]) -> bool:
             skip = True
         elif not token.startswith("-"):
             return token not in _PLUGIN_FREE
+        elif len(token) > 2 and "--version".startswith(token):  # argparse takes `--vers`
+            if version_first:
+                return False
+        elif not (
+            token in ("-q", "-d")
+            or (token.startswith("-c") and not token.startswith("--"))  # -cKEY=VALUE
+            or (len(token) > 2 and ("--quiet".startswith(token) or "--debug".startswith(token)))
+        ):
+            version_first = False
     return True
 
 

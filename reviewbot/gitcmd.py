@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
-
 from reviewbot.errors import GitFailed
 
 #: `-c` settings for every command reviewbot runs.
@@ -66,6 +64,8 @@ class Git:
         self.directory = directory
         self.env = dict(env or {})
         self.config = config
+        import git  # GitPython takes ~45 ms to import: only when git is first run
+
         self._git = git.Git(str(directory))
 
     def run(self, *args: str, input: str | bytes | None = None, check: bool = True) -> GitResult:

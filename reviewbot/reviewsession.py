@@ -12,32 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewbot.addressbook import AddressBook
-from reviewbot.apply import ApplyRequest, ApplyResult, apply_review
-from reviewbot.attribution import PatchReview, Review
-from reviewbot.checkcontext import CheckContext
-from reviewbot.checksession import check_context, review_of
 from reviewbot.config import Settings
 from reviewbot.errors import SpecError
-from reviewbot.extensions import JobSpec
-from reviewbot.fetch import fetch
-from reviewbot.mail import normalize_msgid
-from reviewbot.monthlist import ListedThread, Month, archive_location, archive_threads
-from reviewbot.monthlist import store_threads as list_store_threads
+from reviewbot.monthlist import ListedThread, Month
 from reviewbot.paths import store_file
 from reviewbot.pluginmanager import PluginHost
 from reviewbot.progress import Progress
-from reviewbot.replydraft import Draft, ReplyRequest, draft_reply
-from reviewbot.replymail import free_reply_name, render_mail, write_eml
-from reviewbot.reviewer import reviewer_identity
-from reviewbot.runchecks import CheckReport, run_checks, select_plugins, with_apply_findings
-from reviewbot.series import Series
-from reviewbot.spec import parse_spec
 from reviewbot.store import Store
-from reviewbot.subject import Version
-from reviewbot.threads import Thread
-from reviewbot.tree import Tree, committer_for
+
+if TYPE_CHECKING:  # the steps' modules load on first use: the TUI's first screen needs none
+    from reviewbot.apply import ApplyResult
+    from reviewbot.attribution import PatchReview, Review
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.extensions import JobSpec
+    from reviewbot.replydraft import Draft
+    from reviewbot.runchecks import CheckReport
+    from reviewbot.series import Series
+    from reviewbot.subject import Version
+    from reviewbot.threads import Thread
+    from reviewbot.tree import Tree
 
 
 @dataclass
@@ -66,6 +62,9 @@ class ReviewSession:
 
     def open_thread(self, spec_text: str, progress: Progress) -> Thread:
         """Fetch the thread `spec_text` names (any SPEC form) into the store and open it."""
+        from reviewbot.fetch import fetch
+        from reviewbot.spec import parse_spec
+
         spec = parse_spec(spec_text)
         with Store.open(self.store_path) as store:
             result = fetch(spec, self.settings, store, progress)
@@ -89,6 +88,8 @@ class ReviewSession:
 
     def _collect_trailers(self) -> None:
         """The version's trailers; a thread without patches (a discussion) has no review."""
+        from reviewbot.checksession import review_of
+
         thread = self.require_thread()
         try:
             self.review, self.book = review_of(thread, self.known, self.version, self.tree)
@@ -133,17 +134,24 @@ class ReviewSession:
 
     def store_threads(self, month: Month | None) -> list[ListedThread]:
         """The store's threads that began in `month` (all when None), newest first."""
+        from reviewbot.monthlist import store_threads
+
         with Store.open(self.store_path, create=False) as store:
-            return list_store_threads(store, month)
+            return store_threads(store, month)
 
     def archive_threads(self, month: Month, progress: Progress) -> list[ListedThread]:
         """The archive's threads of `month`, from its thread index pages."""
+        from reviewbot.monthlist import archive_location, archive_threads
+
         return archive_threads(archive_location(self.settings, month), self.settings, progress)
 
     # --- checks, apply, jobs --------------------------------------------------------------
 
     def check(self, progress: Progress, plugins: Sequence[str] = ()) -> CheckReport:
         """Run the check plugins (on the series applied to the tree, when there is one)."""
+        from reviewbot.checksession import check_context
+        from reviewbot.runchecks import run_checks, select_plugins, with_apply_findings
+
         thread = self.require_thread()
         chosen = select_plugins(self.host, plugins)
         context = check_context(
@@ -161,6 +169,9 @@ class ReviewSession:
 
     def apply(self, progress: Progress, branch: str | None = None) -> ApplyResult:
         """Apply the version under review on a new branch of the tree, as `reviewbot apply`."""
+        from reviewbot.apply import ApplyRequest, apply_review
+        from reviewbot.tree import committer_for
+
         review = self.require_review()
         if self.tree is None or self.book is None:
             raise SpecError("no git tree to apply to", "start the TUI with --tree DIR")
@@ -199,6 +210,10 @@ class ReviewSession:
         progress: Progress | None = None,
     ) -> Draft:
         """Draft a review, ack or thank-you; a review runs the checks first when needed."""
+        from reviewbot.checkcontext import CheckContext
+        from reviewbot.replydraft import ReplyRequest, draft_reply
+        from reviewbot.reviewer import reviewer_identity
+
         me = reviewer_identity(self.settings, self.tree.top if self.tree else None)
         request = ReplyRequest(kind=kind, patch=patch, tag=tag)
         if kind == "review" and self.report is None and progress is not None:
@@ -217,12 +232,9 @@ class ReviewSession:
         self, draft: Draft, body: str, path: Path | None = None, *, force: bool = False
     ) -> Path:
         """Write the draft with the edited `body` as an .eml file (a free name when None)."""
+        from reviewbot.replymail import free_reply_name, render_mail, write_eml
+
         target = path if path is not None else free_reply_name(draft, self.reply_dir)
         write_eml(target, render_mail(draft, body=body), force=force)
         self.saved.append(target)
         return target
-
-
-def message_id_spec(text: str) -> str:
-    """A Message-ID in the `<id>` form the SPEC parser takes."""
-    return f"<{normalize_msgid(text)}>"

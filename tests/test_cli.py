@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewbot import __version__
 from reviewbot.cli import main
 from tests.support.mails import raw_mail
 
@@ -122,6 +123,49 @@ def test_the_core_imports_without_textual() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_version_loads_no_plugin() -> None:
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['reviewbot', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('reviewbot', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('reviewbot_')))\n"
+    )
+    for args in (["--version"], ["-c", "http.timeout=3", "-q", "--version"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.splitlines() == [f"reviewbot {__version__}", "[]"], args
+        assert done.stderr == ""
+
+
+#: Per built-in plugin, a module of its implementation that registering it must not import.
+_HEAVY = {
+    "reviewbot_gdt_sim": "reviewbot_gdt_sim.result",
+    "reviewbot_hygiene": "reviewbot_hygiene.patchcheck",
+    "reviewbot_perf_compare": "reviewbot_perf_compare.result",
+    "reviewbot_trailers": "reviewbot_trailers.checks",
+    "reviewbot_xen_policy": "reviewbot_xen_policy.review",
+}
+
+
+@pytest.mark.parametrize("package", sorted(_HEAVY))
+def test_loading_a_built_in_plugin_imports_none_of_its_checks(package: str) -> None:
+    probe = (
+        "import importlib, sys\n"
+        "plugin = importlib.import_module(sys.argv[1])\n"
+        "for hook in ('register_settings', 'register_commands', 'register_panels',\n"
+        "             'register_jobs'):\n"
+        "    getattr(plugin, hook, lambda register: None)(lambda item: None)\n"
+        "print(sorted(m for m in sys.argv[2:] if m in sys.modules))\n"
+    )
+    heavy = ["git", "reviewbot.attribution", "reviewbot.checkcontext", _HEAVY[package]]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, package, *heavy], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 

@@ -11,18 +11,19 @@ perf-compare's result) the modelled saving explains. `reviewbot gdt-sim` runs it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from reviewbot.attribution import PatchReview
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import CommandSpec, PanelSpec, SettingSpec
-from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
 from reviewbot_gdt_sim.command import GDT_COMMAND
 from reviewbot_gdt_sim.settings import SETTINGS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model and its result load when a hook first needs them
+    from collections.abc import Callable, Iterator
+
+    from reviewbot.attribution import PatchReview
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.findings import Finding
     from reviewbot_gdt_sim.result import GdtResult
 
 #: The plugin's entry-point name.

@@ -1,18 +1,19 @@
 """The TUI's "GDT simulator" panel: the comparison table, then the explanation and findings.
 
-Textual is imported only when the panel is built, so the plugin loads without it.
+Textual and the model are imported only when the panel is built or asked whether it applies,
+so the plugin loads without them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import PanelSpec
-from reviewbot_gdt_sim.result import GdtResult
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+
+    from reviewbot.checkcontext import CheckContext
 
 
 def build_panel(context: CheckContext, result: object | None) -> Widget:
@@ -22,6 +23,7 @@ def build_panel(context: CheckContext, result: object | None) -> Widget:
 
     from reviewbot_gdt_sim.advice import findings
     from reviewbot_gdt_sim.render import explanation_lines, number, signed
+    from reviewbot_gdt_sim.result import GdtResult
 
     if not isinstance(result, GdtResult) or result.comparison is None:
         return Static("the series does not touch the modelled GDT code", id="gdt-sim-empty")
@@ -46,6 +48,10 @@ def build_panel(context: CheckContext, result: object | None) -> Widget:
 
 def _applies(context: CheckContext) -> bool:
     result = context.result("gdt-sim")
+    if result is None:  # the plugin did not run: no need to load the model
+        return False
+    from reviewbot_gdt_sim.result import GdtResult
+
     return isinstance(result, GdtResult) and result.comparison is not None
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reviewbot.config import Settings
 from reviewbot.errors import ConfigError
 from reviewbot.extensions import SettingSpec, SettingValue
 from reviewbot_gdt_sim.ops import COSTED
+
+if TYPE_CHECKING:
+    from reviewbot.config import Settings
 
 GHZ = "gdt-sim.ghz"
 SEED = "gdt-sim.seed"

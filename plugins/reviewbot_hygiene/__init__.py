@@ -9,15 +9,18 @@ lines, a body made only of trailers). Settings: `hygiene.max_line_length`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from reviewbot.attribution import PatchReview
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import SettingSpec
-from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
-from reviewbot_hygiene.patchcheck import check_patch_hygiene
 from reviewbot_hygiene.settings import SETTINGS, HygieneSettings
+
+if TYPE_CHECKING:  # the checks load when a hook first needs them
+    from collections.abc import Callable, Iterator
+
+    from reviewbot.attribution import PatchReview
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.findings import Finding
 
 #: The plugin's entry-point name.
 NAME = "hygiene"
@@ -33,12 +36,16 @@ def register_settings(register: Callable[[SettingSpec], None]) -> None:
 @hookimpl
 def check_patch(patch: PatchReview, context: CheckContext) -> Iterator[Finding]:
     """The hygiene findings of one patch."""
+    from reviewbot_hygiene.patchcheck import check_patch_hygiene
+
     yield from check_patch_hygiene(patch, context, HygieneSettings.from_context(context)).findings
 
 
 @hookimpl
 def review_result(context: CheckContext) -> dict[str, object]:
     """Per patch: problems counted per code, files and lines checked, the C files' styles."""
+    from reviewbot_hygiene.patchcheck import check_patch_hygiene
+
     settings = HygieneSettings.from_context(context)
     patches = [check_patch_hygiene(p, context, settings) for p in context.review.patches]
     totals: dict[str, int] = {}

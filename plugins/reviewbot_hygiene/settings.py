@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import SettingSpec, SettingValue
+
+if TYPE_CHECKING:
+    from reviewbot.checkcontext import CheckContext
 
 MAX_LINE_LENGTH = "hygiene.max_line_length"
 MAX_PER_KIND = "hygiene.max_per_kind"

@@ -11,16 +11,20 @@ plugins read; the GDT simulator weighs its modelled saving against `PerfResult.w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from reviewbot.attribution import PatchReview
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import CommandSpec, JobSpec, PanelSpec, SettingSpec
-from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
 from reviewbot_perf_compare.command import PERF_COMMAND
-from reviewbot_perf_compare.result import PerfResult, analyse_thread
 from reviewbot_perf_compare.settings import SETTINGS
+
+if TYPE_CHECKING:  # the extractors and the judging load when a hook first needs them
+    from collections.abc import Callable, Iterator
+
+    from reviewbot.attribution import PatchReview
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.findings import Finding
+    from reviewbot_perf_compare.result import PerfResult
 
 #: The plugin's entry-point name.
 NAME = "perf-compare"
@@ -58,6 +62,8 @@ def register_jobs(register: Callable[[JobSpec], None]) -> None:
 @hookimpl
 def review_result(context: CheckContext) -> PerfResult:
     """The thread's figures judged, its size reports, concerns, and the runs measured for it."""
+    from reviewbot_perf_compare.result import analyse_thread
+
     return analyse_thread(context.thread, context.settings)
 
 
@@ -80,5 +86,7 @@ def reply_paragraphs(context: CheckContext, kind: str, patch: PatchReview | None
 
 
 def _result(context: CheckContext) -> PerfResult:
+    from reviewbot_perf_compare.result import PerfResult
+
     result = context.result(NAME)
     return result if isinstance(result, PerfResult) else review_result(context)

@@ -9,16 +9,17 @@ interrupted. The summary is one line about the wall time, in the plugin's wordin
 
 from __future__ import annotations
 
-from reviewbot.checkcontext import CheckContext
+from typing import TYPE_CHECKING
+
 from reviewbot.errors import ConfigError, SpecError
 from reviewbot.extensions import JobSpec
 from reviewbot.jobs import Cancelled, JobProgress
-from reviewbot.progress import Progress
-from reviewbot_perf_compare.result import MeasuredRun
-from reviewbot_perf_compare.runlog import INTERRUPTED
 from reviewbot_perf_compare.settings import CONFIDENCE, RUNS, WARMUP
-from reviewbot_perf_compare.stats import Summary, significant_digits
-from reviewbot_perf_compare.wording import change_text, decimals, verdict_text, with_unit
+
+if TYPE_CHECKING:  # the measuring and the judging load when the job runs
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.progress import Progress
+    from reviewbot_perf_compare.result import MeasuredRun
 
 JOB_ID = "perf-run"
 #: What the prompt offers: a clean build of the hypervisor, the usual thing to time.
@@ -38,6 +39,8 @@ def run_perf_job(context: CheckContext, answer: str, progress: Progress) -> str:
     run.
     """
     from reviewbot_perf_compare.cli_run import measure_series
+    from reviewbot_perf_compare.result import MeasuredRun
+    from reviewbot_perf_compare.runlog import INTERRUPTED
 
     command = answer.strip()
     if not command:
@@ -58,6 +61,9 @@ def run_perf_job(context: CheckContext, answer: str, progress: Progress) -> str:
 def summary_line(measured: MeasuredRun, confidence: float) -> str:
     """`wall: base 1.230 ± 0.0201 s, series 1.100 ± 0.0312 s (n=10): -0.130 ± 0.0234 s
     (-10.6% ± 1.9%), better, significant at 95%` (one line)."""
+    from reviewbot_perf_compare.stats import Summary, significant_digits
+    from reviewbot_perf_compare.wording import change_text, decimals, verdict_text, with_unit
+
     if not measured.judgements:
         return f"run {measured.run.key}: not enough samples to compare"
     judgement = measured.judgements[0]

@@ -3,28 +3,22 @@
 The plots (`plot_lines`) are plain text: a strip plot of the samples for stored runs and for
 figures posted with raw samples, a bar of mean ± sd per variant for figures posted with their
 spread, and only the means, with a note saying so, for figures posted without any.
-Textual is imported only when the panel is built, so the plugin loads without it.
+Textual, the plots and the judging are imported only when the panel is used, so the plugin
+loads without them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import PanelSpec
-from reviewbot_perf_compare.figures import Figure
-from reviewbot_perf_compare.plot import strip_plot, summary_plot
-from reviewbot_perf_compare.result import MeasuredRun, PerfResult
-from reviewbot_perf_compare.wording import (
-    change_text,
-    joined,
-    runs_phrase,
-    values_text,
-    verdict_text,
-)
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot_perf_compare.figures import Figure
+    from reviewbot_perf_compare.result import MeasuredRun, PerfResult
 
 #: How wide the panel's plots are drawn, in columns.
 PLOT_WIDTH = 64
@@ -38,6 +32,8 @@ def build_panel(context: CheckContext, result: object | None) -> Widget:
 
     from reviewbot_perf_compare.advice import blocks
     from reviewbot_perf_compare.render import block_notes, run_lines, size_lines
+    from reviewbot_perf_compare.result import PerfResult
+    from reviewbot_perf_compare.wording import change_text, values_text, verdict_text
 
     if not isinstance(result, PerfResult):
         return Static("no performance figures", id="perf-compare-empty")
@@ -85,6 +81,9 @@ def plot_lines(result: PerfResult, width: int = PLOT_WIDTH) -> list[str]:
 
 def figure_plot(figure: Figure, width: int = PLOT_WIDTH) -> list[str]:
     """A posted figure: its samples strip-plotted, or its means with their spread if posted."""
+    from reviewbot_perf_compare.plot import strip_plot, summary_plot
+    from reviewbot_perf_compare.wording import joined, runs_phrase
+
     who = figure.author or "?"
     phrase = runs_phrase(figure)
     heading = f"{figure.metric}: {who}{', ' + phrase if phrase else ''}"
@@ -103,6 +102,8 @@ def figure_plot(figure: Figure, width: int = PLOT_WIDTH) -> list[str]:
 
 def run_plot(measured: MeasuredRun, width: int = PLOT_WIDTH) -> list[str]:
     """A stored run's wall-time samples, base against series."""
+    from reviewbot_perf_compare.plot import strip_plot
+
     run = measured.run
     heading = f"measured run {run.key} ({run.status}): `{run.header.get('command', '?')}`"
     if not measured.judgements:
@@ -119,6 +120,10 @@ def _before_plot(lines: list[str]) -> list[str]:
 
 def _applies(context: CheckContext) -> bool:
     result = context.result("perf-compare")
+    if result is None:  # the plugin did not run: no need to load the judging
+        return False
+    from reviewbot_perf_compare.result import PerfResult
+
     return isinstance(result, PerfResult) and not result.empty
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from reviewbot.config import Settings
 from reviewbot.errors import ConfigError
 from reviewbot.extensions import SettingSpec, SettingValue
 from reviewbot_perf_compare.stats import CONFIDENCE_LEVELS
+
+if TYPE_CHECKING:
+    from reviewbot.config import Settings
 
 CONFIDENCE = "perf-compare.confidence"
 RUNS = "perf-compare.runs"

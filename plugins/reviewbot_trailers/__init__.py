@@ -9,16 +9,19 @@ Xen's approval policy (who may ack what) is the xen-policy plugin's job, not thi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from reviewbot.attribution import PatchReview
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import SettingSpec
-from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
-from reviewbot_trailers.checks import DEFAULT_MIN_FIXES_DIGITS, MIN_FIXES_DIGITS, patch_findings
-from reviewbot_trailers.result import TrailersResult
-from reviewbot_trailers.result import review_result as _review_result
+from reviewbot_trailers.settings import DEFAULT_MIN_FIXES_DIGITS, MIN_FIXES_DIGITS
+
+if TYPE_CHECKING:  # the checks load when a hook first needs them
+    from collections.abc import Callable, Iterator
+
+    from reviewbot.attribution import PatchReview
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.findings import Finding
+    from reviewbot_trailers.result import TrailersResult
 
 NAME = "trailers"
 
@@ -39,6 +42,9 @@ def register_settings(register: Callable[[SettingSpec], None]) -> None:
 @hookimpl
 def check_patch(patch: PatchReview, context: CheckContext) -> Iterator[Finding]:
     """The findings about one patch's trailers (worked out once, with the result)."""
+    from reviewbot_trailers.checks import patch_findings
+    from reviewbot_trailers.result import TrailersResult
+
     result = context.result(NAME)
     if isinstance(result, TrailersResult):
         yield from result.findings.get(patch.patch.index, ())
@@ -49,7 +55,9 @@ def check_patch(patch: PatchReview, context: CheckContext) -> Iterator[Finding]:
 @hookimpl
 def review_result(context: CheckContext) -> TrailersResult:
     """Every patch's trailers as they will be committed, their A/R/T counts and problems."""
-    return _review_result(context)
+    from reviewbot_trailers.result import review_result as trailers_result
+
+    return trailers_result(context)
 
 
 def _digits(value: object) -> str | None:

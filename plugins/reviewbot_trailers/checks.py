@@ -12,10 +12,16 @@ from reviewbot_trailers.duplicates import duplicate_findings
 from reviewbot_trailers.fixes import fixes_findings, references
 from reviewbot_trailers.names import name_findings
 from reviewbot_trailers.provenance import given_by_someone_else, not_carried, unresolved
+from reviewbot_trailers.settings import DEFAULT_MIN_FIXES_DIGITS, MIN_FIXES_DIGITS
 from reviewbot_trailers.signoff import author_signoff_findings, chain_findings
 
-MIN_FIXES_DIGITS = "trailers.min_fixes_digits"
-DEFAULT_MIN_FIXES_DIGITS = 12
+__all__ = [
+    "DEFAULT_MIN_FIXES_DIGITS",
+    "MIN_FIXES_DIGITS",
+    "min_fixes_digits",
+    "patch_findings",
+    "people_of",
+]
 _DIGIT_RANGE = range(4, 41)
 
 

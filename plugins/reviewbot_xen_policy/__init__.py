@@ -8,22 +8,19 @@ base, else the file `xen-policy.maintainers` names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from reviewbot.attribution import PatchReview
-from reviewbot.checkcontext import CheckContext
 from reviewbot.extensions import SettingSpec
-from reviewbot.findings import Finding
 from reviewbot.hookspecs import hookimpl
-from reviewbot_xen_policy.messages import (
-    patch_findings,
-    series_no_maintainers,
-    series_no_sections,
-    series_unreadable,
-)
-from reviewbot_xen_policy.result import PolicyResult
-from reviewbot_xen_policy.review import policy_result
-from reviewbot_xen_policy.source import SETTING, NoMaintainers, locate
+from reviewbot_xen_policy.source import SETTING
+
+if TYPE_CHECKING:  # MAINTAINERS parsing and the policy load when a hook first needs them
+    from collections.abc import Callable, Iterator
+
+    from reviewbot.attribution import PatchReview
+    from reviewbot.checkcontext import CheckContext
+    from reviewbot.findings import Finding
+    from reviewbot_xen_policy.result import PolicyResult
 
 NAME = "xen-policy"
 
@@ -43,6 +40,14 @@ def register_settings(register: Callable[[SettingSpec], None]) -> None:
 @hookimpl
 def check_series(context: CheckContext) -> Iterator[Finding]:
     """Say when there is no MAINTAINERS to check against, or when it lists no sections."""
+    from reviewbot_xen_policy.messages import (
+        series_no_maintainers,
+        series_no_sections,
+        series_unreadable,
+    )
+    from reviewbot_xen_policy.result import PolicyResult
+    from reviewbot_xen_policy.source import NoMaintainers, locate
+
     result = context.result(NAME)
     if isinstance(result, PolicyResult):
         if result.maintainers.sections == 0:
@@ -59,6 +64,9 @@ def check_series(context: CheckContext) -> Iterator[Finding]:
 @hookimpl
 def check_patch(patch: PatchReview, context: CheckContext) -> Iterator[Finding]:
     """What the patch still needs before it can be committed (or that it is committable)."""
+    from reviewbot_xen_policy.messages import patch_findings
+    from reviewbot_xen_policy.result import PolicyResult
+
     result = context.result(NAME)
     if not isinstance(result, PolicyResult):
         return
@@ -70,4 +78,6 @@ def check_patch(patch: PatchReview, context: CheckContext) -> Iterator[Finding]:
 @hookimpl
 def review_result(context: CheckContext) -> PolicyResult | None:
     """Every patch against the policy, with where MAINTAINERS came from (None without one)."""
+    from reviewbot_xen_policy.review import policy_result
+
     return policy_result(context)

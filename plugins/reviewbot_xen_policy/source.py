@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reviewbot.checkcontext import CheckContext
+if TYPE_CHECKING:
+    from reviewbot.checkcontext import CheckContext
 
 SETTING = "xen-policy.maintainers"
 FILE_NAME = "MAINTAINERS"

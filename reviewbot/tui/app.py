@@ -107,9 +107,9 @@ class ReviewbotApp(App[None]):
                 f"tui.theme: no theme named {theme!r}",
                 f"pick from: {', '.join(sorted(self.available_themes))}",
             )
-        keymap = parse_keymap(self.session.settings.tui_keys, binding_ids())
-        if keymap:
-            self.set_keymap(keymap)
+        keys = self.session.settings.tui_keys
+        if keys.strip():  # naming every binding imports every screen: only when remapping
+            self.set_keymap(parse_keymap(keys, binding_ids()))
 
     # --- navigation -----------------------------------------------------------------------------
 
@@ -341,7 +341,7 @@ class ReviewbotApp(App[None]):
         """The help screen: what each screen is for and every key, as currently mapped."""
         from reviewbot.tui.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""

@@ -50,6 +50,7 @@ class ReviewScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        self.sub_title = self.NAME.capitalize()  # the header reads "reviewbot — Series"
         self.refresh_view()
 
     def refresh_view(self) -> None:

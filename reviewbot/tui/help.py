@@ -49,12 +49,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help-close"),
     ]
 
+    def __init__(self, below: Screen[object]) -> None:
+        super().__init__()
+        self.below = below
+        """The screen whose keys are listed."""
+
     def compose(self) -> ComposeResult:
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
         with VerticalScroll():
             yield Static(_screens_table(), id="help-screens")
-            if isinstance(below, Screen):
-                yield Static(keys_table(below), id="help-keys")
+            yield Static(keys_table(self.below), id="help-keys")
             yield Static(Text(REMAP_HINT), id="help-remap")
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -47,11 +47,12 @@ class Pane:
 def tmux_pane(
     command: list[str], cwd: Path, env: Mapping[str, str], size: tuple[int, int] = (100, 30)
 ) -> Iterator[Pane]:
-    """Run `command` in a detached tmux pane of `size`; the pane stays after it exits."""
+    """Run `command` with exactly `env` (no COLUMNS or LINES from pytest) in a detached tmux
+    pane of `size`; the pane stays after it exits and shows `EXIT=<status>`."""
     socket = f"reviewbot-test-{os.getpid()}-{time.monotonic_ns()}"
     name = "main"
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    script = f"cd {shlex.quote(str(cwd))} && env {exports} {shlex.join(command)}; echo EXIT=$?"
+    script = f"cd {shlex.quote(str(cwd))} && env -i {exports} {shlex.join(command)}; echo EXIT=$?"
     subprocess.run(
         [
             "tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name,
