@@ -47,7 +47,7 @@ def _provenance(trailer: Trailer) -> str:
     return "  (" + "; ".join(parts) + ")"
 
 
-def _version_label(revision: Revision) -> str:
+def version_label(revision: Revision) -> str:
     """`v1 (RFC)`, `v2 (RESEND)`: the version with the flags its mails were sent with."""
     subjects = [p.subject for p in revision.own_patches]
     flags = [
@@ -64,7 +64,7 @@ def _version_label(revision: Revision) -> str:
 def _version_line(review: Review) -> str:
     revision = review.revision
     series = review.series
-    versions = ", ".join(_version_label(series.revisions[v]) for v in series.versions)
+    versions = ", ".join(version_label(series.revisions[v]) for v in series.versions)
     cover = f"cover <{revision.cover.message_id}>" if revision.cover else "no cover letter"
     inherited = (
         f"; patches not re-sent are taken from {revision.inherited_from}"
@@ -74,7 +74,7 @@ def _version_line(review: Review) -> str:
     first = revision.ordered[0].subject
     prefixes = f", prefixes {' '.join(first.prefixes)}" if first.prefixes else ""
     return (
-        f"{revision.title}\n  {_version_label(revision)} of [{versions}], {cover}"
+        f"{revision.title}\n  {version_label(revision)} of [{versions}], {cover}"
         f"{prefixes}{inherited}"
     )
 

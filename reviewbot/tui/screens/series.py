@@ -27,7 +27,7 @@ from reviewbot.errors import ReviewbotError
 from reviewbot.identity import Person
 from reviewbot.models import Message
 from reviewbot.people import in_body_author, sender_of
-from reviewbot.series import Revision
+from reviewbot.render_review import version_label
 from reviewbot.subject import Version
 from reviewbot.tui.base import ReviewScreen
 from reviewbot.tui.panels import build_panels
@@ -143,20 +143,6 @@ def series_rows(
             )
         )
     return rows
-
-
-def version_label(revision: Revision) -> str:
-    """`v2`, `v1 (RFC)`, `v3 (RESEND)`: the version and the flags its mails carried."""
-    subjects = [p.subject for p in revision.own_patches]
-    flags = [
-        name
-        for name, on in (
-            ("RFC", any(s.rfc for s in subjects)),
-            ("RESEND", any(s.resend for s in subjects)),
-        )
-        if on
-    ]
-    return f"{revision.version} ({', '.join(flags)})" if flags else str(revision.version)
 
 
 def title_line(review: Review, book: AddressBook | None) -> str:
