@@ -252,7 +252,7 @@ def test_ack_redraft_asks_before_dropping_edits_and_gives_the_trailer(tmp_path: 
     async def scenario(pilot: Pilot[None]) -> None:
         await open_reply(pilot)
         await pilot.press("O", "k", "enter")
-        await pilot.press("ctrl+k")
+        await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -261,7 +261,7 @@ def test_ack_redraft_asks_before_dropping_edits_and_gives_the_trailer(tmp_path: 
         assert body(app).text == "Ok\n" + SEED_REVIEW_BODY
         assert screen.draft is not None and screen.draft.kind == "review"
 
-        await pilot.press("ctrl+k")
+        await pilot.press("f6")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
@@ -274,7 +274,7 @@ def test_ack_redraft_asks_before_dropping_edits_and_gives_the_trailer(tmp_path: 
         assert path_value(app) == str(tmp_path / ACK_NAME)
         assert not screen.edited
 
-        await pilot.press("ctrl+r")  # nothing edited: no question
+        await pilot.press("f5")  # nothing edited: no question
         await settle(pilot)
         assert reply_screen(app).draft is not None
         assert body(app).text == SEED_REVIEW_BODY
@@ -292,7 +292,7 @@ def test_a_file_name_the_reviewer_typed_survives_a_redraft(tmp_path: Path) -> No
         assert path_value(app) == str(tmp_path / ACK_NAME)
         reply_screen(app).query_one("#reply-path", Input).value = "to-andrew.eml"
         body(app).insert("Hi,\n\n")
-        await pilot.press("ctrl+k")
+        await pilot.press("f6")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
@@ -315,7 +315,7 @@ def test_thanks_without_a_tree_is_an_error_and_the_draft_stays(tmp_path: Path) -
     async def scenario(pilot: Pilot[None]) -> None:
         await open_reply(pilot, "ack")
         await pilot.press("X", "enter")
-        await pilot.press("ctrl+y")
+        await pilot.press("f7")
         await pilot.pause()
         await pilot.press("y")  # drop the edit
         await settle(pilot)
@@ -337,7 +337,7 @@ def test_thanks_after_apply_names_the_branch_and_commit(tmp_path: Path) -> None:
         await settle(pilot)
         head = git(xen, "rev-parse", SEED_BRANCH).strip()
         await open_reply(pilot, "ack")
-        await pilot.press("ctrl+y")
+        await pilot.press("f7")
         await settle(pilot)
         screen = reply_screen(app)
         assert screen.draft is not None and screen.draft.kind == "thanks"
@@ -386,7 +386,7 @@ def test_options_choose_kind_and_patch_and_a_series_defaults_to_patch_1(tmp_path
         assert reply_screen(app).draft is screen.draft
         assert static_text(app, "#reply-status") == (
             "ack of the cover letter (template: built-in) for another version: draft again "
-            "with ctrl+r, ctrl+k or ctrl+y"
+            "with F5, F6 or F7"
         )
 
     drive(app, scenario)

@@ -3,9 +3,9 @@
 Drafting is `ReviewSession.draft` run as a job (a review runs the checks first when they have
 not run); saving is `ReviewSession.save_draft`, which writes an .eml `git send-email` takes.
 Edits are never lost silently: redrafting or leaving with unsaved edits asks first, and an
-existing file is only replaced on ctrl+o. The keys are ctrl-keys because the editor takes
-every printable key; they are priority bindings, so ctrl+k and ctrl+y redraft rather than
-delete to the line end and redo as they would in a bare TextArea. Escape is not taken by the
+existing file is only replaced on ctrl+o. The keys are ctrl- and function keys because the
+editor takes every printable key, and none is one the editor uses (ctrl+k deletes to the line
+end, ctrl+y redoes): F5 redrafts a review, F6 an ack, F7 a thank-you. Escape is not taken by the
 editor (its tab behaviour is "focus"), so it reaches the screen: back, as everywhere.
 """
 
@@ -95,9 +95,9 @@ class ReplyScreen(ReviewScreen):
         Binding(
             "ctrl+o", "save(True)", "Overwrite", id="reply-overwrite", priority=True, show=False
         ),
-        Binding("ctrl+r", "redraft('review')", "Review", id="reply-review", priority=True),
-        Binding("ctrl+k", "redraft('ack')", "Ack", id="reply-ack", priority=True),
-        Binding("ctrl+y", "redraft('thanks')", "Thanks", id="reply-thanks", priority=True),
+        Binding("f5", "redraft('review')", "Review", id="reply-review", priority=True),
+        Binding("f6", "redraft('ack')", "Ack", id="reply-ack", priority=True),
+        Binding("f7", "redraft('thanks')", "Thanks", id="reply-thanks", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -160,11 +160,11 @@ class ReplyScreen(ReviewScreen):
         if draft is None:
             if self.error is not None:
                 return f"no draft: {self.error}"
-            return "drafting… (ctrl+r review, ctrl+k ack, ctrl+y thanks)"
+            return "drafting… (F5 review, F6 ack, F7 thanks)"
         target = f"patch {draft.target.number}" if draft.target.patch else "the cover letter"
         status = f"{draft.kind} of {target} (template: {draft.template_origin})"
         if not self._answers_the_version_under_review(draft):
-            status += " for another version: draft again with ctrl+r, ctrl+k or ctrl+y"
+            status += " for another version: draft again with F5, F6 or F7"
         return status
 
     def _answers_the_version_under_review(self, draft: Draft) -> bool:
