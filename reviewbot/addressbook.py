@@ -135,6 +135,10 @@ class AddressBook:
         resolved = self.resolve(person).person
         return None if resolved is None else Person(person.name or resolved.name, resolved.address)
 
+    def best(self, person: Person) -> Person:
+        """`person` with the real address when the book recovers it, else as written."""
+        return self.unmask(person) or person
+
     def unmask_text(self, text: str) -> str:
         """Masked addresses in free text replaced where the book recovers them."""
 

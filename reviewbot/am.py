@@ -52,7 +52,7 @@ def _author(message: Message, book: AddressBook) -> str:
     person = sender_of(message)
     if person is None:
         return message.from_
-    person = book.unmask(person) or person
+    person = book.best(person)
     return formataddr((person.name, person.address))
 
 

@@ -89,17 +89,13 @@ class CheckContext:
         return None
 
     def author(self, patch: PatchReview) -> Person | None:
-        """Who wrote the patch: git's in-body `From:` when the commit message opens with one,
-        else the mail's From; a masked address recovered when possible."""
-        person = in_body_author(patch.patch.body.message) or self.sender(patch)
-        return self._unmasked(person)
+        """Who wrote the patch (see `patch_author`)."""
+        return patch_author(patch, self.book)
 
     def sender(self, patch: PatchReview) -> Person | None:
         """Who mailed the patch (the mail's From, a masked address recovered when possible)."""
-        return self._unmasked(sender_of(patch.patch.message))
-
-    def _unmasked(self, person: Person | None) -> Person | None:
-        return None if person is None else self.book.unmask(person) or person
+        person = sender_of(patch.patch.message)
+        return None if person is None else self.book.best(person)
 
     def setting(self, key: str) -> object:
         """A setting by its dotted key (`hygiene.max_line_length`, `http.timeout`)."""
@@ -124,3 +120,10 @@ class CheckContext:
             for path in missing:
                 self._files[(commit, path)] = texts[path]
         return {p: self._files.get((commit, p)) for p in wanted}
+
+
+def patch_author(patch: PatchReview, book: AddressBook | None) -> Person | None:
+    """Who wrote the patch: git's in-body `From:` when the commit message opens with one, else
+    the mail's From; a masked address recovered when `book` can."""
+    person = in_body_author(patch.patch.body.message) or sender_of(patch.patch.message)
+    return person if person is None or book is None else book.best(person)

@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 
-from reviewbot.archive.index import IndexThread, parse_thread_index
+from reviewbot.archive.index import IndexThread, add_index_page, parse_thread_index
 from reviewbot.archive.page import ArchivePage, parse_page
 from reviewbot.archive.rebuild import rebuild_bytes
 from reviewbot.archive.urls import ArchiveLocation, parse_archive_url
@@ -265,11 +265,7 @@ class ArchiveCrawler:
             except ParseError as exc:
                 self._warnings.append(f"skipped {url}: {exc.message}")
                 break
-            for thread in index.threads:
-                if thread.continued and threads:
-                    threads[-1] = _joined(threads[-1], thread)
-                else:
-                    threads.append(thread)
+            add_index_page(threads, index)
             queue += [u for u in index.next_page_urls if u not in seen]
             seen.update(index.next_page_urls)
         self._indexes[key] = threads if seen and threads else None
@@ -305,14 +301,6 @@ class ArchiveCrawler:
 def _rebuilt(page: ArchivePage, attachments: dict[str, bytes]) -> Message:
     """The mail a page shows, as a stored message whose source is the page."""
     return Message.from_raw(rebuild_bytes(page, attachments), page.url, pristine=False)
-
-
-def _joined(first: IndexThread, rest: IndexThread) -> IndexThread:
-    """A thread split across two index pages, as one."""
-    return IndexThread(
-        entries=first.entries + rest.entries,
-        possible_follow_up_urls=first.possible_follow_up_urls + rest.possible_follow_up_urls,
-    )
 
 
 def _location(url: str) -> ArchiveLocation:

@@ -7,8 +7,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewbot.addressbook import AddressBook
 from reviewbot.config import Settings
 from reviewbot.errors import NotFoundError, SpecError, StoreError
 from reviewbot.mail import split_mbox, subject_key
@@ -55,6 +57,24 @@ def fetch(
         result = asyncio.run(_fetch_online(spec, settings, store, progress))
     store.remember_addresses(thread_people(result.thread))
     return result
+
+
+def fetch_with_addresses(
+    spec: Spec,
+    settings: Settings,
+    store_path: Path,
+    progress: Progress,
+    *,
+    offline: bool = False,
+    message_id: str | None = None,
+) -> tuple[FetchResult, AddressBook]:
+    """`fetch` into the store at `store_path`, and the store's address book afterwards (what
+    recovers the addresses an archive masked)."""
+    with Store.open(store_path, create=not offline) as store:
+        result = fetch(spec, settings, store, progress, offline=offline, message_id=message_id)
+        book = AddressBook()
+        book.extend(store.known_addresses(), "address-book")
+    return result, book
 
 
 def _fetch_local(spec: LocalSpec, store: Store, message_id: str | None) -> FetchResult:

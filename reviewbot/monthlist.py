@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from reviewbot.archive.index import IndexThread, parse_thread_index
+from reviewbot.archive.index import IndexThread, add_index_page, parse_thread_index
 from reviewbot.archive.urls import ArchiveLocation, parse_archive_url
 from reviewbot.config import Settings
 from reviewbot.errors import SpecError
@@ -105,12 +105,7 @@ async def _archive_threads(
         while queue:
             url = queue.pop(0)
             index = parse_thread_index((await client.get(url)).content, url)
-            for thread in index.threads:
-                if thread.continued and threads:
-                    last = threads[-1]
-                    threads[-1] = IndexThread(last.entries + thread.entries, last.continued)
-                else:
-                    threads.append(thread)
+            add_index_page(threads, index)
             fresh = [u for u in index.next_page_urls if u not in seen]
             seen.update(fresh)
             queue += fresh

@@ -179,7 +179,7 @@ def _common_values(context: CheckContext, target: ReplyTarget, me: Person) -> di
 def _author(context: CheckContext, target: ReplyTarget) -> Person:
     """Who wrote the mail replied to (a masked address recovered where possible)."""
     author = sender_of(target.message) or Person(target.message.author, "")
-    return context.book.unmask(author) or author
+    return context.book.best(author)
 
 
 def _review_values(

@@ -20,7 +20,7 @@ from reviewbot.errors import SpecError
 from reviewbot.monthlist import ListedThread, Month
 from reviewbot.paths import store_file
 from reviewbot.pluginmanager import PluginHost
-from reviewbot.progress import Progress
+from reviewbot.progress import Progress, SilentProgress
 from reviewbot.store import Store
 
 if TYPE_CHECKING:  # the steps' modules load on first use: the TUI's first screen needs none
@@ -62,14 +62,11 @@ class ReviewSession:
 
     def open_thread(self, spec_text: str, progress: Progress) -> Thread:
         """Fetch the thread `spec_text` names (any SPEC form) into the store and open it."""
-        from reviewbot.fetch import fetch
+        from reviewbot.fetch import fetch_with_addresses
         from reviewbot.spec import parse_spec
 
         spec = parse_spec(spec_text)
-        with Store.open(self.store_path) as store:
-            result = fetch(spec, self.settings, store, progress)
-            known = AddressBook()
-            known.extend(store.known_addresses(), "address-book")
+        result, known = fetch_with_addresses(spec, self.settings, self.store_path, progress)
         self.spec = spec_text
         self.thread = result.thread
         self.warnings = list(result.warnings)
@@ -216,8 +213,8 @@ class ReviewSession:
 
         me = reviewer_identity(self.settings, self.tree.top if self.tree else None)
         request = ReplyRequest(kind=kind, patch=patch, tag=tag)
-        if kind == "review" and self.report is None and progress is not None:
-            self.check(progress)
+        if kind == "review" and self.report is None:
+            self.check(progress or SilentProgress())
         context = self.context
         if context is None:
             review = self.require_review()

@@ -180,6 +180,22 @@ class _ThreadScanner:
         self.current = None
 
 
+def add_index_page(threads: list[IndexThread], page: ThreadIndex) -> None:
+    """Append `page`'s threads to those of the pages before it, joining a thread that a page
+    break split (`(continued)`) with its start."""
+    for thread in page.threads:
+        if thread.continued and threads:
+            first = threads[-1]
+            threads[-1] = IndexThread(
+                entries=first.entries + thread.entries,
+                continued=first.continued,
+                possible_follow_up_urls=first.possible_follow_up_urls
+                + thread.possible_follow_up_urls,
+            )
+        else:
+            threads.append(thread)
+
+
 def parse_thread_index(html_bytes: bytes, url: str) -> ThreadIndex:
     """Parse a thread index page; ParseError when it is not a (complete) MHonArc index."""
     text = _index_text(html_bytes, url)

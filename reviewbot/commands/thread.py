@@ -6,12 +6,11 @@ import argparse
 
 from reviewbot.addressbook import AddressBook
 from reviewbot.config import load_settings
-from reviewbot.fetch import FetchResult, fetch
+from reviewbot.fetch import FetchResult, fetch_with_addresses
 from reviewbot.mail import normalize_msgid
 from reviewbot.paths import store_file
 from reviewbot.progress import progress_for
 from reviewbot.spec import LocalSpec, parse_spec
-from reviewbot.store import Store
 
 
 def fetch_thread(args: argparse.Namespace) -> tuple[FetchResult, AddressBook]:
@@ -22,10 +21,8 @@ def fetch_thread(args: argparse.Namespace) -> tuple[FetchResult, AddressBook]:
     offline = args.offline and not isinstance(spec, LocalSpec)
     progress = progress_for("fetching", quiet=args.quiet or getattr(args, "json", False))
     try:
-        with Store.open(store_file(), create=not offline) as store:
-            result = fetch(spec, settings, store, progress, offline=offline, message_id=message_id)
-            book = AddressBook()
-            book.extend(store.known_addresses(), "address-book")
+        return fetch_with_addresses(
+            spec, settings, store_file(), progress, offline=offline, message_id=message_id
+        )
     finally:
         progress.close()
-    return result, book

@@ -133,7 +133,7 @@ def _sender(text: str, book: AddressBook | None = None) -> str:
     if person is None:
         return text
     if book is not None:
-        person = book.unmask(person) or person
+        person = book.best(person)
     return str(person)
 
 

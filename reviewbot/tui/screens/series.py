@@ -22,11 +22,11 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from reviewbot.addressbook import AddressBook
 from reviewbot.apply import APPLIED, CONFLICT, FUZZ, MISSING, NOT_APPLIED, ApplyResult
 from reviewbot.attribution import ACKED, REVIEWED, TESTED, PatchReview, Review, Trailer
-from reviewbot.checkcontext import CheckContext
+from reviewbot.checkcontext import CheckContext, patch_author
 from reviewbot.errors import ReviewbotError
 from reviewbot.identity import Person
 from reviewbot.models import Message
-from reviewbot.people import in_body_author, sender_of
+from reviewbot.people import sender_of
 from reviewbot.render_review import version_label
 from reviewbot.subject import Version
 from reviewbot.tui.base import ReviewScreen
@@ -78,20 +78,10 @@ def person_text(person: Person | None) -> str:
     return person.name or person.address
 
 
-def patch_author(review: PatchReview, book: AddressBook | None) -> Person | None:
-    """Who wrote the patch (git's in-body From, else the mail's), unmasked when possible."""
-    person = in_body_author(review.patch.body.message) or sender_of(review.patch.message)
-    if person is not None and book is not None:
-        return book.unmask(person) or person
-    return person
-
-
 def mail_sender(message: Message, book: AddressBook | None) -> Person | None:
     """Who sent a mail, unmasked when possible."""
     person = sender_of(message)
-    if person is not None and book is not None:
-        return book.unmask(person) or person
-    return person
+    return person if person is None or book is None else book.best(person)
 
 
 def apply_states(result: ApplyResult | None) -> dict[int, str]:
