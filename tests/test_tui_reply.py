@@ -19,6 +19,7 @@ from reviewbot.subject import Version
 from reviewbot.tui.app import ReviewbotApp
 from reviewbot.tui.confirm import ConfirmScreen
 from reviewbot.tui.screens.reply import ReplyScreen
+from reviewbot.tui.screens.series import SeriesScreen
 from tests.support.checking import FIXTURES, SEED_ID
 from tests.support.gitrepo import git, use_git_identity
 from tests.support.tui import drive, make_app, settle
@@ -446,14 +447,15 @@ def test_escape_leaves_the_editor_and_asks_when_edits_are_unsaved(tmp_path: Path
     app = seed_app(tmp_path)
 
     async def scenario(pilot: Pilot[None]) -> None:
-        await open_reply(pilot, "ack")
+        assert (await open_reply(pilot, "ack")).draft is not None
         below = type(app.screen_stack[-2])
+        assert below is SeriesScreen
         assert body(app).has_focus
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen) is below
 
-        await open_reply(pilot, "ack")
+        assert (await open_reply(pilot, "ack")).draft is not None
         await pilot.press("Z")
         await pilot.press("escape")
         await pilot.pause()

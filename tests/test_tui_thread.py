@@ -233,6 +233,7 @@ def test_a_missing_parent_is_a_not_fetched_node(tmp_path: Path) -> None:
         screen = await to_thread(pilot)
         seen: list[object] = [outline(screen.message_tree.root), screen.shown]
         await pilot.press("enter")
+        await pilot.pause()
         seen += [pane(app).plain, type(app.screen).__name__, notes(app)]
         return seen
 

@@ -91,6 +91,11 @@ class ReviewbotApp(App[None]):
         self.internal_errors: list[str] = []
         """Unexpected exceptions shown as notifications (tests assert there are none)."""
 
+    @property
+    def waiting_jobs(self) -> list[str]:
+        """The titles of the jobs waiting for the running one, in the order they will run."""
+        return [title for title, _, _ in self._queue]
+
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -242,7 +247,7 @@ class ReviewbotApp(App[None]):
         """Run `work` in a thread worker with a cancellable progress; `done` gets its result
         on the UI thread. One job runs at a time: another waits for it, and one with the
         title of a job already running or waiting is refused."""
-        titles = [j.title for j in ([self.job] if self.job else [])] + [q[0] for q in self._queue]
+        titles = [j.title for j in ([self.job] if self.job else [])] + self.waiting_jobs
         if title in titles:
             self.notify(f"{title} is already running", severity="warning")
             return

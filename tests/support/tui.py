@@ -8,11 +8,13 @@ the app turned any unexpected exception into a notification.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from reviewbot.config import load_settings
 from reviewbot.pluginmanager import current_host
@@ -47,12 +49,32 @@ def make_app(
     return app
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Let every running job finish and the screen catch up."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+def busy(app: ReviewbotApp) -> bool:
+    """Whether the app still has work under way: a job running or waiting, a worker not
+    finished, or a screen on top of the stack that is not mounted yet (it starts its jobs
+    when it is)."""
+    unfinished = (WorkerState.PENDING, WorkerState.RUNNING)
+    return (
+        app.job is not None
+        or bool(app.waiting_jobs)
+        or any(worker.state in unfinished for worker in app.workers)
+        or not app.screen.is_mounted
+    )
+
+
+async def settle(pilot: Pilot[None], limit: float = 60.0) -> None:
+    """Let every running job finish and the screen catch up: wait until the app has been
+    quiet at two looks in a row (a job's end can mount a screen that starts another)."""
+    assert isinstance(pilot.app, ReviewbotApp)
+    app = pilot.app
+    deadline = time.monotonic() + limit
+    quiet = 0
+    while quiet < 2:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app was still busy after {limit:.0f} s: job {app.job}")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        quiet = 0 if busy(app) else quiet + 1
 
 
 def drive(app: ReviewbotApp, scenario: Scenario[T], size: tuple[int, int] = (100, 32)) -> T:
