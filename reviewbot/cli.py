@@ -316,6 +316,12 @@ def _add_tui(
         "--tree", metavar="DIR", help="a git tree to apply the series to (checks, apply)"
     )
     tui.add_argument("--base", metavar="REV", help="apply on this commit (with --tree)")
+    tui.add_argument(
+        "--msgid",
+        metavar="ID",
+        help="the thread of this Message-ID when SPEC holds several (without it, the TUI "
+        "lists them to pick from)",
+    )
     tui.add_argument("--month", metavar="YYYY-MM", help="the month to list (default: newest)")
     tui.add_argument(
         "--archive", action="store_true", help="list the archive's month, not the store's"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reviewbot.archive.index import IndexThread, add_index_page, parse_thread_index
@@ -20,7 +21,7 @@ from reviewbot.models import Message
 from reviewbot.progress import Progress
 from reviewbot.store import Store
 from reviewbot.subject import parse_subject
-from reviewbot.threads import group_threads
+from reviewbot.threads import Thread, group_threads
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class ListedThread:
     patches: int
     spec: str
     date: str = ""
+    message_id: str | None = None
+    """The thread's root, which picks it when `spec` names a file holding several threads."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +135,20 @@ def _is_patch_subject(subject: str) -> bool:
 
 
 def store_threads(store: Store, month: Month | None) -> list[ListedThread]:
-    """The store's threads that began in `month` (every thread when None), newest first."""
+    """The store's threads that began in `month` (every thread when None), newest first;
+    each opens by its root's Message-ID."""
+    return _newest_first(group_threads(store.all_messages()), month)
+
+
+def file_threads(origin: str, threads: Iterable[Thread]) -> list[ListedThread]:
+    """The threads of a local file (`origin`, as given) that holds several, newest first;
+    each opens as the file with its root's Message-ID."""
+    return [replace(listed, spec=origin) for listed in _newest_first(threads, None)]
+
+
+def _newest_first(threads: Iterable[Thread], month: Month | None) -> list[ListedThread]:
     listed: list[tuple[datetime, ListedThread]] = []
-    for thread in group_threads(store.all_messages()):
+    for thread in threads:
         messages = list(thread.messages.values())
         first = min(messages, key=lambda m: m.sent_at)
         if month is not None and Month.of(first.sent_at) != month:
@@ -154,4 +168,5 @@ def _listed_from_store(root: Message, first: Message, messages: list[Message]) -
         patches=kinds[True],
         spec=f"<{root.message_id}>",
         date=first.sent_at.strftime("%Y-%m-%d %H:%M"),
+        message_id=root.message_id,
     )

@@ -60,13 +60,18 @@ class ReviewSession:
 
     # --- the thread ---------------------------------------------------------------------
 
-    def open_thread(self, spec_text: str, progress: Progress) -> Thread:
-        """Fetch the thread `spec_text` names (any SPEC form) into the store and open it."""
+    def open_thread(
+        self, spec_text: str, progress: Progress, message_id: str | None = None
+    ) -> Thread:
+        """Fetch the thread `spec_text` names (any SPEC form; `message_id` picks one when a
+        file holds several, else SeveralThreadsError lists them) into the store and open it."""
         from reviewbot.fetch import fetch_with_addresses
         from reviewbot.spec import parse_spec
 
         spec = parse_spec(spec_text)
-        result, known = fetch_with_addresses(spec, self.settings, self.store_path, progress)
+        result, known = fetch_with_addresses(
+            spec, self.settings, self.store_path, progress, message_id=message_id
+        )
         self.spec = spec_text
         self.thread = result.thread
         self.warnings = list(result.warnings)

@@ -107,6 +107,18 @@ def _break_cycles(parents: dict[str, str | None]) -> dict[str, str | None]:
     return fixed
 
 
+class SeveralThreadsError(SpecError):
+    """A SPEC holding several threads where one was wanted; `threads` are all of them."""
+
+    def __init__(self, origin: str, threads: list[Thread]) -> None:
+        super().__init__(
+            f"{origin} holds {len(threads)} threads",
+            f"pick one with --msgid, e.g. --msgid '{threads[0].root}'",
+        )
+        self.origin = origin
+        self.threads = threads
+
+
 def group_threads(messages: Iterable[Message]) -> list[Thread]:
     """Every thread among the messages, oldest root first."""
     by_id = {message.message_id: message for message in messages}
@@ -122,10 +134,7 @@ def thread_of(messages: Iterable[Message], message_id: str | None, origin: str) 
     if message_id is None:
         if len(threads) == 1:
             return threads[0]
-        raise SpecError(
-            f"{origin} holds {len(threads)} threads",
-            f"pick one with --msgid, e.g. --msgid '{threads[0].root}'",
-        )
+        raise SeveralThreadsError(origin, threads)
     for thread in threads:
         if message_id in thread.messages:
             return thread

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviewbot.errors import SpecError
-from reviewbot.threads import group_threads, thread_of
+from reviewbot.threads import SeveralThreadsError, group_threads, thread_of
 from tests.support.mails import mail
 
 
@@ -57,8 +57,13 @@ def test_reference_cycles_do_not_hang() -> None:
 
 def test_several_threads_need_a_choice() -> None:
     messages = [mail("a@x", "one"), mail("b@x", "two")]
-    with pytest.raises(SpecError, match="holds 2 threads"):
+    with pytest.raises(SeveralThreadsError) as raised:
         thread_of(messages, None, "box.mbox")
+    assert raised.value.one_line() == (
+        "box.mbox holds 2 threads; pick one with --msgid, e.g. --msgid 'a@x'"
+    )
+    assert [t.root for t in raised.value.threads] == ["a@x", "b@x"]
+    assert isinstance(raised.value, SpecError)
     assert thread_of(messages, "b@x", "box.mbox").root == "b@x"
     with pytest.raises(SpecError, match="no message <z@x>"):
         thread_of(messages, "z@x", "box.mbox")

@@ -191,6 +191,7 @@ def test_the_key_map_names_bindings_by_id() -> None:
         (["tui"], "reviewbot: error: the TUI needs a terminal (stdin or stdout is not one); "),
         (["tui", "--base", "HEAD"], "reviewbot: error: the TUI needs a terminal"),
         (["-c", "tui.keys=nope=x", "tui"], "reviewbot: error: the TUI needs a terminal"),
+        (["tui", "--msgid", "a@b"], "reviewbot: error: --msgid needs a SPEC; give the file "),
     ],
 )
 def test_tui_without_a_terminal_is_one_line(arguments: list[str], expected: str) -> None:

@@ -296,6 +296,91 @@ def test_threads_screen_at_80x24(tmp_path: Path) -> None:
     assert authors == ["Roger Pau Monné", "Andrew Cooper"]
 
 
+# --- a file holding several threads --------------------------------------------------------
+
+
+def several_threads_mbox(workdir: Path) -> Path:
+    """One mbox holding the seed's, the vpci series' and the docs patch's threads."""
+    mbox = workdir / "saved.mbox"
+    mbox.write_bytes(
+        b"".join((MAIL / name).read_bytes() for name in ("seed-gdt.mbox", "series-vpci.mbox"))
+        + (MAIL / "noise-docs.mbox").read_bytes()
+    )
+    return mbox
+
+
+def test_a_file_holding_several_threads_lists_them_to_pick_from(tmp_path: Path) -> None:
+    mbox = several_threads_mbox(tmp_path)
+    app = make_app(tmp_path, spec=str(mbox))
+
+    async def scenario(pilot: Pilot[None]) -> list[object]:
+        seen: list[object] = [type(app.screen).__name__, title(app), table_rows(app)]
+        seen += [notes(app), app.session.thread]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        thread = app.session.thread
+        seen += [[type(s).__name__ for s in app.screen_stack[1:]], thread and thread.root]
+        await pilot.press("1")  # back to the list: still the file's threads
+        seen += [title(app), threads_screen(app).highlighted()]
+        await pilot.press("g")  # the file read again
+        await settle(pilot)
+        seen += [title(app), len(table_rows(app))]
+        await pilot.press("s")  # the store's month now holds the thread that was opened
+        seen += [title(app), [row[1] for row in table_rows(app)]]
+        return seen
+
+    listed = [
+        ["2019-08-06 13:15", DOCS_SUBJECT, "Viktor Mitin", "2", "1"],
+        ["2019-07-15 12:25", VPCI_SUBJECT, "Roger Pau Monné", "15", "7"],
+        ["2019-07-04 18:57", SEED_SUBJECT, "Andrew Cooper", "4", "1"],
+    ]
+    seen = drive(app, scenario)
+    assert seen[:5] == [
+        "ThreadsScreen",
+        f"file · {mbox} · 3 threads",
+        listed,
+        [(f"{mbox} holds 3 threads: pick one with Enter", "information")],
+        None,
+    ]
+    assert seen[5:7] == [["ThreadsScreen", "ThreadScreen", "SeriesScreen"], VPCI_ROOT]
+    assert seen[7] == f"file · {mbox} · 3 threads"
+    assert seen[8] is not None and (seen[8].spec, seen[8].message_id) == (str(mbox), VPCI_ROOT)
+    assert seen[9:] == [
+        f"file · {mbox} · 3 threads",
+        3,
+        "store · 2019-07 · 1 thread",
+        [VPCI_SUBJECT],
+    ]
+    assert app.session.spec == str(mbox)
+
+
+def test_msgid_on_the_start_point_opens_that_thread_of_the_file(tmp_path: Path) -> None:
+    mbox = several_threads_mbox(tmp_path)
+    app = make_app(tmp_path, start=StartPoint(spec=str(mbox), message_id=DOCS_ROOT))
+
+    async def scenario(pilot: Pilot[None]) -> tuple[list[str], str | None]:
+        thread = app.session.thread
+        return [type(s).__name__ for s in app.screen_stack[1:]], thread and thread.root
+
+    assert drive(app, scenario) == (["ThreadsScreen", "ThreadScreen", "SeriesScreen"], DOCS_ROOT)
+    assert notes(app) == []
+
+
+def test_a_msgid_the_file_lacks_is_an_error_notification(tmp_path: Path) -> None:
+    mbox = several_threads_mbox(tmp_path)
+    app = make_app(tmp_path, start=StartPoint(spec=str(mbox), message_id="nowhere@example.org"))
+
+    async def scenario(pilot: Pilot[None]) -> tuple[str, str]:
+        return type(app.screen).__name__, title(app)
+
+    screen_name, shown = drive(app, scenario)
+    assert screen_name == "ThreadsScreen" and shown.startswith("store · ")
+    assert notes(app) == [
+        (f"{mbox} has no message <nowhere@example.org>; check the Message-ID", "error")
+    ]
+    assert app.session.thread is None
+
+
 # --- the archive ---------------------------------------------------------------------------
 
 

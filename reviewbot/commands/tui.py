@@ -1,4 +1,4 @@
-"""`reviewbot tui [SPEC] [--tree DIR] [--base REV] [--month YYYY-MM] [--archive]`."""
+"""`reviewbot tui [SPEC] [--msgid ID] [--tree DIR] [--base REV] [--month YYYY-MM] [--archive]`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from reviewbot.cli import report_plugin_problems
 from reviewbot.config import Settings, load_settings
 from reviewbot.errors import SpecError
+from reviewbot.mail import normalize_msgid
 from reviewbot.monthlist import Month, month_location
 from reviewbot.pluginmanager import PluginHost, current_host
 from reviewbot.reviewsession import ReviewSession
@@ -18,6 +19,8 @@ from reviewbot.tree import Tree, open_tree
 
 def run(args: argparse.Namespace) -> int:
     """Check the options, then open the TUI on the thread or month they name."""
+    if args.msgid and not args.spec:
+        raise SpecError("--msgid needs a SPEC", "give the file or URL that holds the thread")
     host = current_host()
     settings = load_settings(args.overrides, plugin_settings=host.settings())
     report_plugin_problems(host)
@@ -25,7 +28,17 @@ def run(args: argparse.Namespace) -> int:
     tree = open_tree(Path(args.tree)) if args.tree else None
     if args.base and tree is None:
         raise SpecError("--base needs --tree", "give the git tree to apply the series to")
-    return open_tui(host, settings, tree, args.spec, args.base, args.month, args.archive)
+    message_id = normalize_msgid(args.msgid) if args.msgid else None
+    return open_tui(
+        host,
+        settings,
+        tree,
+        args.spec,
+        args.base,
+        args.month,
+        args.archive,
+        message_id=message_id,
+    )
 
 
 def require_terminal() -> None:
@@ -46,6 +59,7 @@ def open_tui(
     month: str | None = None,
     archive: bool = False,
     *,
+    message_id: str | None = None,
     store_path: Path | None = None,
 ) -> int:
     """Run the TUI until the user quits; SpecError (before it starts) for a bad SPEC."""
@@ -56,6 +70,7 @@ def open_tui(
         parse_spec(spec)  # a bad SPEC is one line here, not a notification later
     start = StartPoint(
         spec=spec if location is None else None,
+        message_id=message_id,
         month=Month.parse(month) if month else None,
         archive_month_url=location.month_url if location else None,
         from_archive=archive or location is not None,

@@ -20,8 +20,9 @@ from textual.dom import DOMNode
 
 from reviewbot.errors import ConfigError, ReviewbotError
 from reviewbot.jobs import Cancelled, JobProgress
-from reviewbot.monthlist import Month
+from reviewbot.monthlist import Month, file_threads
 from reviewbot.reviewsession import ReviewSession
+from reviewbot.threads import SeveralThreadsError
 from reviewbot.tui.base import ReviewScreen
 from reviewbot.tui.jobbar import JobBar
 from reviewbot.tui.keymap import parse_keymap
@@ -38,6 +39,7 @@ class StartPoint:
     """What the TUI opens on: a thread (`spec`), and the month list below it."""
 
     spec: str | None = None
+    message_id: str | None = None  # which thread of `spec`, when it holds several
     month: Month | None = None
     archive_month_url: str | None = None  # an archive month given on the command line
     from_archive: bool = False  # list the archive's month rather than the store's
@@ -102,7 +104,7 @@ class ReviewbotApp(App[None]):
         self.theme = self.session.settings.tui_theme
         self.push_screen(screen_class("threads")())
         if self.start.spec is not None:
-            self.open_thread(self.start.spec)
+            self.open_thread(self.start.spec, self.start.message_id)
 
     def apply_settings(self) -> None:
         """Check `tui.theme` and `tui.keys` before the app starts (ConfigError when wrong)."""
@@ -152,10 +154,21 @@ class ReviewbotApp(App[None]):
 
     # --- the session's steps, as jobs ---------------------------------------------------------
 
-    def open_thread(self, spec: str) -> None:
-        """Fetch and open a thread, then show its series above the thread tree."""
+    def open_thread(self, spec: str, message_id: str | None = None) -> None:
+        """Fetch and open a thread (`message_id` picks one when `spec` names a file holding
+        several), then show its series above the thread tree. A file holding several threads
+        without `message_id` lists them on the threads screen to pick from."""
 
-        def opened(_: object) -> None:
+        def work(progress: JobProgress) -> object:
+            try:
+                return self.session.open_thread(spec, progress, message_id)
+            except SeveralThreadsError as several:
+                return several
+
+        def opened(result: object) -> None:
+            if isinstance(result, SeveralThreadsError):
+                self._pick_from(spec, result)
+                return
             self.show("thread")
             if self.session.review is not None:
                 self.show("series")
@@ -163,7 +176,17 @@ class ReviewbotApp(App[None]):
             for warning in self.session.warnings:
                 self.notify(warning, title="fetch", severity="warning")
 
-        self.start_job(f"fetching {spec}", lambda p: self.session.open_thread(spec, p), opened)
+        title = f"fetching {spec}" + (f" <{message_id}>" if message_id else "")
+        self.start_job(title, work, opened)
+
+    def _pick_from(self, spec: str, several: SeveralThreadsError) -> None:
+        """List the threads of a file that holds several on the threads screen."""
+        self.show("threads", file_listing=(spec, file_threads(spec, several.threads)))
+        self.notify(
+            f"{several.origin} holds {len(several.threads)} threads: pick one with Enter",
+            title="open",
+            markup=False,
+        )
 
     def action_open_spec(self) -> None:
         """Ask for a SPEC (URL, Message-ID or path) and open its thread."""

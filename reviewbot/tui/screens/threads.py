@@ -1,4 +1,5 @@
-"""The threads screen, the TUI's bottom screen: one month's threads, from the store or the archive.
+"""The threads screen, the TUI's bottom screen: one month's threads, from the store or the archive,
+or the threads of a local file that holds several (to pick the one to open).
 
 The store's listing is read directly (it is local and quick) and read again only when the
 store file changed; the archive's is fetched from its thread index pages in a job. Enter opens
@@ -32,7 +33,7 @@ from reviewbot.monthlist import (
 )
 from reviewbot.tui.base import ReviewScreen
 
-Source = Literal["store", "archive"]
+Source = Literal["store", "archive", "file"]
 Severity = Literal["information", "warning", "error"]
 CANCELLED = "listing cancelled"
 DATE_WIDTH = 16
@@ -97,6 +98,8 @@ class ThreadsScreen(ReviewScreen):
         self._listings: dict[ArchiveLocation, ArchiveListing] = {}
         self._loading: set[ArchiveLocation] = set()
         self._width = 0
+        self.file_listing: tuple[str, list[ListedThread]] | None = None
+        """The file (as given) and its threads, for the "file" source."""
 
     # --- widgets ------------------------------------------------------------------------
 
@@ -122,7 +125,15 @@ class ThreadsScreen(ReviewScreen):
     # --- options ------------------------------------------------------------------------
 
     def configure(self, **options: object) -> None:
-        """`month` (a Month or `YYYY-MM`), `from_archive` (bool), `archive_month_url` (str)."""
+        """`month` (a Month or `YYYY-MM`), `from_archive` (bool), `archive_month_url` (str),
+        `file_listing` (a file holding several threads and those threads, to pick from)."""
+        listing = options.get("file_listing")
+        if isinstance(listing, tuple):
+            self.file_listing = listing
+            self.source = "file"
+            self._source_chosen = True
+            for box in self.query("#threads-filter-input").results(Input):
+                box.value = ""  # a filter typed for another listing would hide the file's
         url = options.get("archive_month_url")
         if isinstance(url, str):
             self._use_month_url(url)
@@ -179,6 +190,9 @@ class ThreadsScreen(ReviewScreen):
             month = self.month
             self.listed = [t for t in self._store_threads or [] if _month_of(t) == month]
             self.error = self._store_error
+        elif self.source == "file":
+            self.listed = list(self.file_listing[1]) if self.file_listing else []
+            self.error = None
         else:
             self._list_archive()
         self._fill()
@@ -273,7 +287,7 @@ class ThreadsScreen(ReviewScreen):
         ]
         table = self.table
         table.clear(columns=True)
-        store = self.source == "store"
+        store = self.source != "archive"  # the store's and a file's rows have dates
         author_width = min(AUTHOR_WIDTH, max((len(t.author) for t in self.rows), default=6))
         fixed = (DATE_WIDTH + 2 if store else 0) + author_width + 2 + 6 + 9 + 2
         subject_width = max(SUBJECT_MIN, self.size.width - fixed)
@@ -292,9 +306,9 @@ class ThreadsScreen(ReviewScreen):
                 Text(str(thread.patches), justify="right"),
             ]
             table.add_row(*cells, key=str(index))
-        specs = [thread.spec for thread in self.rows]
-        if before is not None and before.spec in specs:
-            table.move_cursor(row=specs.index(before.spec))
+        opens = [(thread.spec, thread.message_id) for thread in self.rows]
+        if before is not None and (before.spec, before.message_id) in opens:
+            table.move_cursor(row=opens.index((before.spec, before.message_id)))
         self.query_one("#threads-title", Static).update(Text(self.title_line()))
         hint = self.hint_line()
         shown = self.query_one("#threads-hint", Static)
@@ -302,8 +316,10 @@ class ThreadsScreen(ReviewScreen):
         shown.set_class(bool(hint), "-shown")
 
     def title_line(self) -> str:
-        """`store · 2026-11 · 12 threads` (`3 of 12 threads` while filtered)."""
-        parts = [self.source, str(self.month)]
+        """`store · 2026-11 · 12 threads` (`3 of 12 threads` while filtered); a file's
+        threads are `file · PATH · 3 threads`."""
+        where = self.file_listing[0] if self.source == "file" and self.file_listing else None
+        parts = [self.source, where or str(self.month)]
         if self.listing:
             parts.append("listing…")
         else:
@@ -328,6 +344,8 @@ class ThreadsScreen(ReviewScreen):
             return f"{self.error}\npress g to try again, s for the {other}"
         if self.listed:
             return f"no thread matches {self.filter_input.value.strip()!r}"
+        if self.source == "file":
+            return "no threads to pick from: press s for the store, o to open a thread"
         if self.source == "store":
             return f"no threads stored for {month}: press s for the archive, o to open a thread"
         return f"the archive lists no threads for {month}: press [ or ] for another month"
@@ -350,20 +368,35 @@ class ThreadsScreen(ReviewScreen):
         if thread is None:
             self.notify("no thread to open here: press o to open one by URL", severity="warning")
             return
-        self.rb_app.open_thread(thread.spec)
+        self.rb_app.open_thread(thread.spec, thread.message_id)
 
     def action_month(self, delta: int) -> None:
         """The month before (-1) or after (1)."""
+        if self.source == "file":  # a file's threads have no months: back to the store's
+            self._leave_file()
         month = self.month or Month.of(datetime.now())
         self.month = month.shifted(delta)
         self._month_chosen = True
         self.refresh_view()
 
     def action_toggle_source(self) -> None:
-        """List the archive instead of the store, or back."""
-        self.source = "archive" if self.source == "store" else "store"
+        """List the archive instead of the store, or the store instead of the archive or a
+        file's threads."""
+        if self.source == "file":
+            self._leave_file()
+        else:
+            self.source = "archive" if self.source == "store" else "store"
         self._month_chosen = self._month_chosen or self.month is not None
         self.refresh_view()
+
+    def _leave_file(self) -> None:
+        """From a file's threads to the store's, at the month of the highlighted one."""
+        self.source = "store"
+        highlighted = self.highlighted()
+        month = _month_of(highlighted) if highlighted else None
+        if month is not None:
+            self.month = month
+            self._month_chosen = True
 
     def action_filter(self) -> None:
         """Show the filter box and type in it."""
@@ -372,8 +405,10 @@ class ThreadsScreen(ReviewScreen):
         box.focus()
 
     def action_reload(self) -> None:
-        """Read the store again, or list the archive month again."""
-        if self.source == "store":
+        """Read the store again, list the archive month again, or read the file again."""
+        if self.source == "file" and self.file_listing is not None:
+            self.rb_app.open_thread(self.file_listing[0])
+        elif self.source == "store":
             self._read_store(force=True)
             self.refresh_view()
         else:
