@@ -101,7 +101,8 @@ class JobSpec:
     user. `prompt`, when set, is asked first (the answer is passed on; None: nothing is
     asked and `answer` is ""). Report steps through `progress`: a cancelled job is stopped
     by the `reviewbot.jobs.Cancelled` that its next report raises. The TUI checks the series
-    again afterwards when `rechecks` is true, so results the job stored are shown.
+    again afterwards (also after a cancel) when `rechecks` is true, so results the job stored
+    are shown.
     """
 
     id: str

@@ -194,13 +194,11 @@ class ReviewSession:
         ]
 
     def run_job(self, job: JobSpec, answer: str, progress: Progress) -> str:
-        """Run a plugin's job on the checked series; then check again when it asks for it."""
+        """Run a plugin's job on the checked series. When `job.rechecks`, the caller checks
+        again afterwards, also after a cancel (the job may have kept results by then)."""
         if self.context is None:
             raise SpecError(f"{job.title} needs the checks first", "run the checks with c")
-        summary = job.run(self.context, answer, progress)
-        if job.rechecks:
-            self.check(progress)
-        return summary
+        return job.run(self.context, answer, progress)
 
     # --- replies --------------------------------------------------------------------------
 

@@ -187,6 +187,9 @@ class _SlowJob:
 
     steps = 0
 
+    def __init__(self, rechecks: bool) -> None:
+        self.rechecks = rechecks
+
     @staticmethod
     def run(context: CheckContext, answer: str, progress: Progress) -> str:
         progress.add_total(3000)
@@ -198,22 +201,26 @@ class _SlowJob:
 
     @hookimpl
     def register_jobs(self, register: Callable[[JobSpec], None]) -> None:
-        register(JobSpec("slow", "A slow job", self.run, rechecks=False))
+        register(JobSpec("slow", "A slow job", self.run, rechecks=self.rechecks))
 
 
+@pytest.mark.parametrize("rechecks", [False, True])
 def test_escape_cancels_the_running_job_and_q_quits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rechecks: bool
 ) -> None:
     monkeypatch.setenv("REVIEWBOT_LOAD_PLUGINS", "trailers")
+    monkeypatch.setattr(_SlowJob, "steps", 0)
     reset_current_host()
     from reviewbot.pluginmanager import current_host
 
-    assert current_host().register(_SlowJob(), "slow")
+    assert current_host().register(_SlowJob(rechecks), "slow")
     app = make_app(tmp_path, spec=SEED, overrides=ME)
+    reports: list[object] = []
 
     async def scenario(pilot: Pilot[None]) -> list[object]:
         await pilot.press("c")
         await settle(pilot)
+        reports.append(app.session.report)
         app.run_plugin_job("slow", "slow")
         while _SlowJob.steps < 5:
             await pilot.pause(0.02)
@@ -221,6 +228,7 @@ def test_escape_cancels_the_running_job_and_q_quits(
         assert app.screen.query_one("JobBar").has_class("-running")
         await pilot.press("escape")
         await settle(pilot)
+        reports.append(app.session.report)
         seen: list[object] = [app.job, isinstance(app.screen, ChecksScreen)]
         await pilot.press("q")
         await pilot.pause()
@@ -230,6 +238,10 @@ def test_escape_cancels_the_running_job_and_q_quits(
     assert drive(app, scenario) == [None, True, True]
     assert _SlowJob.steps < 3000
     assert ("warning", "A slow job: cancelled") in notes(app)
+    before, after = reports
+    assert before is not None and after is not None
+    # a job that stores results gets the checks run again even when cancelled
+    assert (after is not before) == rechecks
 
 
 def test_quitting_over_an_unsaved_reply_asks_first(tmp_path: Path) -> None:

@@ -247,12 +247,25 @@ class ReviewbotApp(App[None]):
             return
         job = found[0]
 
-        def finished(summary: str) -> None:
-            self.notify(summary, title=job.title)
-            self.refresh_screens()
+        def finished(result: str | Cancelled) -> None:
+            if isinstance(result, Cancelled):
+                why = f": {result}" if str(result) else ""
+                self.notify(f"{job.title}: cancelled{why}", severity="warning", markup=False)
+            else:
+                self.notify(result, title=job.title, markup=False)
+            if job.rechecks:  # a job of its own, so that it can be cancelled too
+                self.start_job("checking the series", self.session.check, self._rechecked)
+            else:
+                self.refresh_screens()
 
         def run(answer: str) -> None:
-            self.start_job(job.title, lambda p: self.session.run_job(job, answer, p), finished)
+            def work(progress: JobProgress) -> str | Cancelled:
+                try:
+                    return self.session.run_job(job, answer, progress)
+                except Cancelled as stopped:  # what it kept by then may change the findings
+                    return stopped
+
+            self.start_job(job.title, work, finished)
 
         if job.prompt is None:
             run("")
@@ -260,6 +273,10 @@ class ReviewbotApp(App[None]):
         self.push_screen(
             PromptScreen(job.prompt, job.default), lambda text: run(text) if text else None
         )
+
+    def _rechecked(self, _: object) -> None:
+        """The checks ran again after a plugin job: show what they found now."""
+        self.refresh_screens()
 
     def start_job(
         self,
