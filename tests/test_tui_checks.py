@@ -167,6 +167,7 @@ def test_c_on_the_seed_shows_every_finding_by_severity_and_the_plugin_panels(
         await pilot.press("left_square_bracket")
         assert tabs.active_pane is not None and perf in tabs.active_pane.query(DataTable)
         await pilot.press("f")
+        await pilot.pause()
         assert tabs.active == "checks-findings"
         assert findings_tree(screen).has_focus
 

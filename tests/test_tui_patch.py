@@ -110,6 +110,7 @@ def test_d_m_t_switch_tabs_and_focus_their_widget(tmp_path: Path) -> None:
         seen = []
         for key in ("m", "t", "d"):
             await pilot.press(key)
+            await pilot.pause()  # the tab's pane becomes active, then its widget takes focus
             focused = pilot.app.focused
             seen.append((active_tab(patch_screen(pilot)), focused.id if focused else None))
         return seen

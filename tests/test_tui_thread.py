@@ -157,6 +157,7 @@ def test_series_badges_and_patches_outside_the_version_under_review(tmp_path: Pa
         await pilot.press("down", "enter")  # v1's patch 1: not under review
         seen: list[object] = [labels, type(app.screen).__name__, notes(app)]
         await pilot.press("up", "enter")  # the cover letter: read it
+        await pilot.pause()
         seen += [type(app.screen).__name__, screen.query_one("#thread-message").has_focus]
         tree = screen.message_tree
         tree.focus()
@@ -257,6 +258,7 @@ def test_a_thread_without_patches_is_still_shown(tmp_path: Path) -> None:
         screen = await to_thread(pilot)
         seen: list[object] = [outline(screen.message_tree.root), pane(app).plain.split("\n")[0]]
         await pilot.press("enter")
+        await pilot.pause()
         seen += [type(app.screen).__name__, screen.query_one("#thread-message").has_focus]
         return seen
 

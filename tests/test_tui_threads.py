@@ -181,10 +181,12 @@ def test_filter_narrows_by_subject_or_author_and_escape_keeps_it(tmp_path: Path)
         box = screen.query_one("#threads-filter-input", Input)
         seen: list[object] = [box.display]
         await pilot.press("slash")
+        await pilot.pause()
         seen += [box.display, box.has_focus]
         await pilot.press(*"cooper")  # an author
         seen += [title(app), [row[2] for row in table_rows(app)]]
         await pilot.press("escape")
+        await pilot.pause()
         seen += [box.has_focus, screen.query_one("#threads-table").has_focus, box.value]
         seen += [title(app), box.display]
         await pilot.press("slash", *["backspace"] * 6, *"MSI-x")  # a subject, any case
