@@ -39,7 +39,9 @@ def test_demo_opens_the_tui_and_goes_from_series_to_checks_to_reply(
         pane.send("r")  # the review reply, drafted with the findings
         reply = pane.wait_for("Subject: Re: [PATCH] x86/ctxt-switch", timeout=60)
         assert "To: Andrew Cooper <andrew.cooper3@citrix.com>" in reply
-        pane.send("C-s")
+        # typed and saved at once: the save waits for the text typed before it
+        pane.send("-l", "Hi Andrew, one question below.")
+        pane.send("Enter", "C-s")
         saved = pane.wait_for("--suppress-cc=self", timeout=20)  # the toast says how to send it
         assert "git send-email" in saved
         pane.send("Escape")  # back to the checks (Escape then q at once would read as alt+q)
@@ -48,4 +50,37 @@ def test_demo_opens_the_tui_and_goes_from_series_to_checks_to_reply(
         pane.wait_for("EXIT=0", timeout=20)
     written = sorted(p.name for p in tmp_path.glob("*.eml"))
     assert written == ["re-ctxt-switch-gdt-v1-p1-review.eml"]
-    assert b"From: Rita Reviewer <rita@example.org>" in (tmp_path / written[0]).read_bytes()
+    mail = (tmp_path / written[0]).read_bytes()
+    assert b"From: Rita Reviewer <rita@example.org>" in mail
+    assert b"\n\nHi Andrew, one question below.\n" in mail  # the body starts with it
+
+
+def test_keys_typed_ahead_of_enter_pick_the_row_enter_opens(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    """Down Down Enter arriving at once (as from a fast typist or a script) opens the third
+    thread of a file holding three, not the row the cursor was on when Enter arrived."""
+    require_tools("tmux", "tmux")
+    mail = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
+    saved = tmp_path / "saved.mbox"
+    saved.write_bytes(
+        b"".join(
+            (mail / name).read_bytes()
+            for name in ("seed-gdt.mbox", "series-vpci.mbox", "noise-docs.mbox")
+        )
+    )
+    env = {
+        "REVIEWBOT_HOME": str(isolated_home),
+        "TERM": "xterm-256color",
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+    }
+    command = [sys.executable, "-m", "reviewbot", "tui", str(saved)]
+    with tmux_pane(command, tmp_path, env, (100, 30)) as pane:
+        listed = pane.wait_for(f"file · {saved} · 3 threads", timeout=60)
+        assert listed.index("docs/misc") < listed.index("x86/vpci") < listed.index("x86/ctxt")
+        pane.send("Down", "Down", "Enter")
+        series = pane.wait_for("versions: [v1]", timeout=60)
+        assert TITLE in series
+        pane.send("q")
+        pane.wait_for("EXIT=0", timeout=20)

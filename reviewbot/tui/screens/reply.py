@@ -91,11 +91,9 @@ class ReplyScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="reply-save", priority=True),
-        Binding(
-            "ctrl+o", "save(True)", "Overwrite", id="reply-overwrite", priority=True, show=False
-        ),
-        Binding("f5", "redraft('review')", "Review", id="reply-review", priority=True),
+        Binding("ctrl+s", "save", "Save", id="reply-save"),
+        Binding("ctrl+o", "save(True)", "Overwrite", id="reply-overwrite", show=False),
+        Binding("f5", "redraft('review')", "Review", id="reply-review"),
         Binding("f6", "redraft('ack')", "Ack", id="reply-ack", priority=True),
         Binding("f7", "redraft('thanks')", "Thanks", id="reply-thanks", priority=True),
     ]

@@ -51,7 +51,7 @@ class ThreadScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open patch", id="thread-open", priority=True),
+        Binding("enter", "open", "Open patch", id="thread-open"),
         Binding("s", "series", "Series", id="thread-series"),
     ]
 
@@ -206,13 +206,21 @@ class ThreadScreen(ReviewScreen):
 
     # --- keys ---------------------------------------------------------------------------
 
+    def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
+        """Enter on a message (the tree's own key, so keys typed before it have moved the
+        cursor first) or a click on the highlighted one opens it."""
+        event.stop()
+        self._open(event.node.data)
+
     def action_open(self) -> None:
         """A patch of the version under review: open it; another message: read it."""
         node = self.message_tree.cursor_node
+        self._open(node.data if node is not None else None)
+
+    def _open(self, message_id: str | None) -> None:
         thread = self.session.thread
-        if node is None or node.data is None or thread is None:
+        if message_id is None or thread is None:
             return
-        message_id = node.data
         self.show_message(message_id)
         if message_id not in thread.messages:
             self.notify("that message was not fetched", severity="warning")

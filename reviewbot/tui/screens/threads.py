@@ -17,6 +17,7 @@ from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import events
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, Static
@@ -53,6 +54,16 @@ class ArchiveListing:
     error: str | None = None
 
 
+class ThreadTable(DataTable[Text | str]):
+    """The thread list: Enter on a row selects it; on an empty list Enter is the screen's
+    (which says there is nothing to open)."""
+
+    def action_select_cursor(self) -> None:
+        if not self.row_count:
+            raise SkipAction()
+        super().action_select_cursor()
+
+
 class ThreadsScreen(ReviewScreen):
     """A month's threads; Enter opens one (its series screen comes up above this one)."""
 
@@ -68,7 +79,7 @@ class ThreadsScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open thread", id="threads-open", priority=True),
+        Binding("enter", "open", "Open thread", id="threads-open"),
         Binding("left_square_bracket", "month(-1)", "Prev month", id="threads-prev-month"),
         Binding("right_square_bracket", "month(1)", "Next month", id="threads-next-month"),
         Binding("s", "toggle_source", "Store/archive", id="threads-source"),
@@ -107,9 +118,7 @@ class ThreadsScreen(ReviewScreen):
         yield Static("", id="threads-title", classes="pane-title")
         yield Input(placeholder="filter by subject or author", id="threads-filter-input")
         yield Static("", id="threads-hint", classes="muted")
-        table: DataTable[Text | str] = DataTable(
-            id="threads-table", cursor_type="row", zebra_stripes=True
-        )
+        table = ThreadTable(id="threads-table", cursor_type="row", zebra_stripes=True)
         yield table
 
     @property
@@ -359,6 +368,13 @@ class ThreadsScreen(ReviewScreen):
             return None
         return self.rows[row]
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (the table's own key, so keys typed before it have moved the
+        cursor first) or a click on the highlighted row opens that thread."""
+        event.stop()
+        if event.row_key.value is not None:
+            self._open(self.rows[int(event.row_key.value)])
+
     def action_open(self) -> None:
         """Open the highlighted thread (in the filter box: back to the list)."""
         if self.filter_input.has_focus:
@@ -368,6 +384,9 @@ class ThreadsScreen(ReviewScreen):
         if thread is None:
             self.notify("no thread to open here: press o to open one by URL", severity="warning")
             return
+        self._open(thread)
+
+    def _open(self, thread: ListedThread) -> None:
         self.rb_app.open_thread(thread.spec, thread.message_id)
 
     def action_month(self, delta: int) -> None:
