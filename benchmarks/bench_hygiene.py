@@ -9,15 +9,13 @@ over --runs runs, the median of: parsing the diff with unidiff (`read_diff`), an
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import reviewbot_hygiene
 from reviewbot_hygiene.diffread import read_diff
 from reviewbot_hygiene.settings import SETTINGS
+from timing import median_seconds
 
 from reviewbot.addressbook import AddressBook
 from reviewbot.checkcontext import CheckContext
@@ -98,15 +96,6 @@ def patch_mail() -> str:
     return "\n".join(headers)
 
 
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def context_of(mbox: Path) -> CheckContext:
     """The check context `reviewbot check` would make for the generated mail, without a tree."""
     thread = thread_of(read_local(mbox), MESSAGE_ID, mbox.name)
@@ -126,8 +115,11 @@ def main() -> None:
     body = patch.patch.body
     added = sum(change.added for change in body.files)
     findings = list(reviewbot_hygiene.check_patch(patch, context))
-    parse = median_ms(lambda: read_diff(body.diff, body.files), options.runs)
-    whole = median_ms(lambda: list(reviewbot_hygiene.check_patch(patch, context)), options.runs)
+    parse = median_seconds(lambda: read_diff(body.diff, body.files), options.runs) * 1000
+    whole = (
+        median_seconds(lambda: list(reviewbot_hygiene.check_patch(patch, context)), options.runs)
+        * 1000
+    )
     print(f"{added} added lines in {len(body.files)} files, {len(findings)} findings")
     print(f"read_diff (unidiff)   median {parse:7.1f} ms")
     print(f"check_patch (all)     median {whole:7.1f} ms   (aim: well under 100 ms)")

@@ -16,32 +16,21 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from reviewbot_perf_compare.extract import extract_thread
 from reviewbot_perf_compare.measure import BASE, Step, time_command
 from reviewbot_perf_compare.stats import Summary, compare
+from timing import median_seconds
 
 from reviewbot.models import Message
 from reviewbot.threads import Thread, thread_of
 from tests.support.checking import FIXTURES, SEED_ID, thread_from
 
 SEED = FIXTURES / "mail" / "seed-gdt.mbox"
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def big_thread(replies: int) -> Thread:

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench_hygiene import MESSAGE_ID, patch_mail
+from timing import median_seconds
 
 from reviewbot.addressbook import AddressBook
 from reviewbot.commenting import comment_excerpts
@@ -42,15 +40,6 @@ from tests.support.checking import FIXTURES, SEED_ID, context_for, thread_from
 
 SEED = FIXTURES / "mail" / "seed-gdt.mbox"
 ME = Person("Rita Reviewer", "rita@example.org")
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def big_patch_findings(scratch: Path) -> tuple[object, list[Finding]]:
