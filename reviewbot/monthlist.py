@@ -154,12 +154,12 @@ def _newest_first(threads: Iterable[Thread], month: Month | None) -> list[Listed
         if month is not None and Month.of(first.sent_at) != month:
             continue
         root = thread.messages.get(thread.root, first)
-        listed.append((first.sent_at, _listed_from_store(root, first, messages)))
+        listed.append((first.sent_at, _listed_thread(root, first, messages)))
     listed.sort(key=lambda pair: pair[0], reverse=True)
     return [item for _, item in listed]
 
 
-def _listed_from_store(root: Message, first: Message, messages: list[Message]) -> ListedThread:
+def _listed_thread(root: Message, first: Message, messages: list[Message]) -> ListedThread:
     kinds = Counter(m.is_patch for m in messages)
     return ListedThread(
         subject=root.subject,

@@ -267,3 +267,33 @@ def test_quitting_over_an_unsaved_reply_asks_first(tmp_path: Path) -> None:
         return seen
 
     assert drive(app, scenario) == [True, False, True, False, True]
+
+
+def test_the_footer_shows_enter_on_every_list_as_its_screen_names_it(tmp_path: Path) -> None:
+    """Enter is the focused list's own key (so keys typed before it move the cursor first),
+    shown under the screen's binding id, and remapped with it."""
+    app = make_app(tmp_path, spec=SEED, overrides=[*ME, "tui.keys=series-open=enter,O"])
+
+    async def scenario(pilot: Pilot[None]) -> dict[str, list[tuple[str, str, str | None]]]:
+        seen: dict[str, list[tuple[str, str, str | None]]] = {}
+        for name in ("threads", "thread", "series", "checks"):
+            app.show(name)
+            await settle(pilot)
+            focused = app.focused
+            seen[name] = [
+                (key, active.binding.description, active.binding.id)
+                for key, active in app.screen.active_bindings.items()
+                if key in ("enter", "O") and active.binding.show
+            ] + [("focus", type(focused).__name__ if focused else "", None)]
+        return seen
+
+    assert drive(app, scenario) == {
+        "threads": [("enter", "Open thread", "threads-open"), ("focus", "ThreadTable", None)],
+        "thread": [("enter", "Open patch", "thread-open"), ("focus", "MessageTree", None)],
+        "series": [
+            ("enter", "Open", "series-open"),
+            ("O", "Open", "series-open"),
+            ("focus", "PatchTable", None),
+        ],
+        "checks": [("enter", "Patch", "checks-open"), ("focus", "FindingTree", None)],
+    }

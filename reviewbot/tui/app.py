@@ -87,9 +87,7 @@ class ReviewbotApp(App[None]):
         self.session = session
         self.start = start or StartPoint()
         self.job: JobState | None = None
-        self._queue: list[
-            tuple[str, Callable[[JobProgress], object], Callable[[Any], object] | None]
-        ] = []
+        self._queue: list[QueuedJob] = []
         self.internal_errors: list[str] = []
         """Unexpected exceptions shown as notifications (tests assert there are none)."""
 

@@ -103,6 +103,15 @@ def _pane_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", text)
 
 
+class FindingTree(Tree[Finding | None]):
+    """The findings by severity. Enter is the tree's own key (so keys typed before it move
+    the cursor first), shown in the footer as the screen's."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Patch", id="checks-open")
+    ]
+
+
 class ChecksScreen(ReviewScreen):
     """What the check plugins said: findings by severity, and the plugins' panels."""
 
@@ -131,7 +140,7 @@ class ChecksScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_finding", "Patch", id="checks-open"),
+        Binding("enter", "open_finding", "Patch", id="checks-open"),  # with the tree unfocused
         Binding("e", "first('error')", "Errors", id="checks-errors", show=False),
         Binding("w", "first('warning')", "Warnings", id="checks-warnings", show=False),
         Binding("i", "first('info')", "Infos", id="checks-infos", show=False),
@@ -153,7 +162,7 @@ class ChecksScreen(ReviewScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="checks-title", markup=False)
         yield Static("", id="checks-hint", markup=False)
-        tree: Tree[Finding | None] = Tree("findings", id="checks-tree")
+        tree = FindingTree("findings", id="checks-tree")
         tree.show_root = False
         tree.auto_expand = False
         findings = Vertical(

@@ -207,6 +207,15 @@ def problem_lines(review: Review, applied: ApplyResult | None) -> list[str]:
     return lines
 
 
+class PatchTable(DataTable[str | Text]):
+    """The series' patches. Enter is the table's own key (so keys typed before it move the
+    cursor first), shown in the footer as the screen's."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="series-open")
+    ]
+
+
 class SeriesScreen(ReviewScreen):
     """The version under review: its patches, their trailers and state, and what is amiss."""
 
@@ -228,7 +237,7 @@ class SeriesScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_row", "Open", id="series-open"),
+        Binding("enter", "open_row", "Open", id="series-open"),  # with the table unfocused
         Binding("v", "next_version", "Newer", id="series-next-version"),
         Binding("V", "previous_version", "Older", id="series-previous-version"),
         Binding("t", "thread", "Thread", id="series-thread"),
@@ -242,7 +251,7 @@ class SeriesScreen(ReviewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="series-title", markup=False)
-        table: DataTable[str | Text] = DataTable(id="series-table", cursor_type="row")
+        table = PatchTable(id="series-table", cursor_type="row")
         table.add_column("#", key="number")
         for letter, _ in BADGES:
             table.add_column(letter, key=letter)

@@ -35,6 +35,15 @@ NO_THREAD = "no thread is open: pick one on the threads screen (1), or press o t
 HEADERS = ("From", "Date", "Subject", "Message-ID")
 
 
+class MessageTree(Tree[str]):
+    """The thread's messages. Enter is the tree's own key (so keys typed before it move the
+    cursor first), shown in the footer as the screen's."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open patch", id="thread-open")
+    ]
+
+
 class ThreadScreen(ReviewScreen):
     """The messages of the open thread in reply order, and the one under the cursor."""
 
@@ -51,7 +60,7 @@ class ThreadScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open patch", id="thread-open"),
+        Binding("enter", "open", "Open patch", id="thread-open"),  # with the tree unfocused
         Binding("s", "series", "Series", id="thread-series"),
     ]
 
@@ -69,7 +78,7 @@ class ThreadScreen(ReviewScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="thread-title", classes="pane-title")
         with Container(id="thread-panes"):
-            tree: Tree[str] = Tree("thread", id="thread-tree")
+            tree = MessageTree("thread", id="thread-tree")
             tree.show_root = False
             tree.auto_expand = False
             tree.guide_depth = 2

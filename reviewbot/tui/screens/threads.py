@@ -55,8 +55,13 @@ class ArchiveListing:
 
 
 class ThreadTable(DataTable[Text | str]):
-    """The thread list: Enter on a row selects it; on an empty list Enter is the screen's
-    (which says there is nothing to open)."""
+    """The thread list. Enter is its own key (so keys typed before it move the cursor first)
+    and the footer shows it as the screen's; on an empty list Enter is the screen's, which
+    says there is nothing to open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open thread", id="threads-open")
+    ]
 
     def action_select_cursor(self) -> None:
         if not self.row_count:
@@ -79,7 +84,7 @@ class ThreadsScreen(ReviewScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open thread", id="threads-open"),
+        Binding("enter", "open", "Open thread", id="threads-open"),  # with the list unfocused
         Binding("left_square_bracket", "month(-1)", "Prev month", id="threads-prev-month"),
         Binding("right_square_bracket", "month(1)", "Next month", id="threads-next-month"),
         Binding("s", "toggle_source", "Store/archive", id="threads-source"),
